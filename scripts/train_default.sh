@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Trains the package's default model from scratch with the package's own commands (about 1.5 h on 2 CPU cores).
+# Usage: bash scripts/train_default.sh [WORK_DIR]   (default data/; the finished model goes to diffusets_nb/assets/default)
+set -euo pipefail
+W=${1:-data}
+[ -f "$W/corpora/default/.done" ] || { diffusets phantom --n 24000 --out "$W/corpora/default" --layout mimic --seed 0; touch "$W/corpora/default/.done"; }
+[ -f "$W/cache/default/info.json" ] || diffusets prepare "$W/corpora/default" --out "$W/cache/default" --workers 2
+diffusets train vae --data "$W/cache/default" --out "$W/runs/default/vae" --config configs/default_vae.json
+[ -f "$W/runs/default/latents/latents.npy" ] || diffusets encode --vae "$W/runs/default/vae" --data "$W/cache/default" --out "$W/runs/default/latents"
+diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser" --config configs/default_denoiser.json
+python scripts/default_model_card.py --runs "$W/runs/default" --out diffusets_nb/assets/default
