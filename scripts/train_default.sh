@@ -8,4 +8,4 @@ W=${1:-data}
 diffusets train vae --data "$W/cache/default" --out "$W/runs/default/vae" --config configs/default_vae.json
 [ -f "$W/runs/default/latents/latents.npy" ] || diffusets encode --vae "$W/runs/default/vae" --data "$W/cache/default" --out "$W/runs/default/latents"
 diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser" --config configs/default_denoiser.json
-python scripts/default_model_card.py --runs "$W/runs/default" --out diffusets_nb/assets/default
+python scripts/default_model_card.py --runs "$W/runs/default" --cache "$W/cache/default" --out diffusets_nb/assets/default
