@@ -176,6 +176,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'diffusets_nb.core._number': ('core.html#_number', 'diffusets_nb/core.py'),
                                    'diffusets_nb.core.atomic_write': ('core.html#atomic_write', 'diffusets_nb/core.py'),
                                    'diffusets_nb.core.canonical_lead': ('core.html#canonical_lead', 'diffusets_nb/core.py'),
+                                   'diffusets_nb.core.current_umask': ('core.html#current_umask', 'diffusets_nb/core.py'),
                                    'diffusets_nb.core.derive_limb_leads': ('core.html#derive_limb_leads', 'diffusets_nb/core.py'),
                                    'diffusets_nb.core.lead_order': ('core.html#lead_order', 'diffusets_nb/core.py'),
                                    'diffusets_nb.core.limb_lead_residual': ('core.html#limb_lead_residual', 'diffusets_nb/core.py'),
