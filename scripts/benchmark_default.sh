@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the benchmark of the default model (issue 7's full protocol) and publishes it as BENCHMARK.md.
+# Usage: bash scripts/benchmark_default.sh [OUT_DIR]   (default out/benchmark; about an hour on 2 CPU cores)
+set -euo pipefail
+OUT=${1:-out/benchmark}
+mkdir -p "$(dirname "$OUT")"
+/usr/bin/time -v diffusets evaluate --config configs/benchmark_default.json --out "$OUT" 2> "$OUT.time" || { cat "$OUT.time"; exit 1; }
+mkdir -p images/benchmark
+cp "$OUT"/*.png images/benchmark/
+sed -e 's|(\([a-z_]*\.png\))|(images/benchmark/\1)|g' "$OUT/report.md" > BENCHMARK.md
+grep -E "Elapsed|Maximum resident" "$OUT.time"
