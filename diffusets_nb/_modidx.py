@@ -13,6 +13,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                         'diffusets_nb.benchmark._head': ('benchmark.html#_head', 'diffusets_nb/benchmark.py'),
                                         'diffusets_nb.benchmark._jsonable': ('benchmark.html#_jsonable', 'diffusets_nb/benchmark.py'),
                                         'diffusets_nb.benchmark._subset': ('benchmark.html#_subset', 'diffusets_nb/benchmark.py'),
+                                        'diffusets_nb.benchmark.ablation_comparison': ( 'benchmark.html#ablation_comparison',
+                                                                                        'diffusets_nb/benchmark.py'),
                                         'diffusets_nb.benchmark.adherence_table': ( 'benchmark.html#adherence_table',
                                                                                     'diffusets_nb/benchmark.py'),
                                         'diffusets_nb.benchmark.auroc': ('benchmark.html#auroc', 'diffusets_nb/benchmark.py'),

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmark of the default model (issue 7's full protocol) and publishes it as BENCHMARK.md.
 # Usage: bash scripts/benchmark_default.sh [OUT_DIR]   (default out/benchmark; about an hour on 2 CPU cores)
+# The conditioning ablation needs data/models/{default-8k,ablation-paper} (scripts/train_ablation_paper.sh); without
+# them those two entries are listed in the report as "Not run".
 set -euo pipefail
 OUT=${1:-out/benchmark}
 mkdir -p "$(dirname "$OUT")"

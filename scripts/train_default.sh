@@ -8,6 +8,7 @@ W=${1:-data}
 diffusets train vae --data "$W/cache/default" --out "$W/runs/default/vae" --config configs/default_vae.json
 [ -f "$W/runs/default/latents/latents.npy" ] || diffusets encode --vae "$W/runs/default/vae" --data "$W/cache/default" --out "$W/runs/default/latents"
 diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser" --config configs/default_denoiser.json
+[ -d "$W/runs/default/denoiser_8000" ] || cp -r "$W/runs/default/denoiser" "$W/runs/default/denoiser_8000"   # the ablation's same-step baseline
 # then the same run continues to 16,000 and 24,000 steps: each a warm restart of the cosine schedule (a stage ends at 0.1 lr)
 diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser" --config configs/default_denoiser.json --steps 16000
 diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser" --config configs/default_denoiser.json --steps 24000
