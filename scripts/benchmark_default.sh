@@ -10,4 +10,5 @@ mkdir -p "$(dirname "$OUT")"
 mkdir -p images/benchmark
 cp "$OUT"/*.png images/benchmark/
 sed -e 's|(\([a-z_]*\.png\))|(images/benchmark/\1)|g' "$OUT/report.md" > BENCHMARK.md
+cat scripts/benchmark_discussion.md >> BENCHMARK.md   # the reading of this run, written after it
 grep -E "Elapsed|Maximum resident" "$OUT.time"
