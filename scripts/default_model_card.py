@@ -17,9 +17,9 @@ from diffusets_nb.plot import plot_ecgs, save_figure
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLING = dict(sampler='ddpm', steps=100, guidance=(3.0, 3.0))   # the shipped model's defaults (chosen on held-out conditions)
 EXAMPLES = [('Sinus rhythm|Normal ECG', 45, 'F', 68), ('Atrial fibrillation|Abnormal ECG', 78, 'M', 105),
-            ('Left bundle branch block|Left axis deviation|Abnormal ECG', 70, 'M', 62)]
+            ('Sinus rhythm|Left bundle branch block|Left axis deviation|Abnormal ECG', 70, 'M', 62)]
 README_COMMAND = ('diffusets generate --report "Sinus rhythm|Normal ECG" --report "Atrial fibrillation|Abnormal ECG" '
-                  '--report "Left bundle branch block|Left axis deviation|Abnormal ECG" --age 45 --age 78 --age 70 '
+                  '--report "Sinus rhythm|Left bundle branch block|Left axis deviation|Abnormal ECG" --age 45 --age 78 --age 70 '
                   '--sex F --sex M --sex M --hr 68 --hr 105 --hr 62 --n 1 --seed 0 --out out/readme')
 
 
@@ -88,6 +88,7 @@ def main():
     # the card
     card = (ROOT/'scripts'/'model_card_template.md').read_text().format(
         vae_config=(ROOT/'configs/default_vae.json').read_text().strip(), denoiser_config=(ROOT/'configs/default_denoiser.json').read_text().strip(),
+        refine_config=(ROOT/'configs/default_denoiser_refine.json').read_text().strip(),
         train_script=(ROOT/'scripts/train_default.sh').read_text().strip(), **flat_for_card(stats, r2, adh, hr_run))
     pipe = DiffuSETS.from_runs(runs/'vae', runs/'denoiser', name='diffusets-phantom-cpu', card=card, statistics=stats, **SAMPLING)
     out = pipe.save_pretrained(args.out, dtype='float16', overwrite=True)
