@@ -6,6 +6,7 @@ Run by `scripts/train_default.sh` after training; by hand:
 import argparse, json, shutil, subprocess, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
+from scipy.stats import binomtest
 import matplotlib; matplotlib.use('Agg')
 import matplotlib.pyplot as plt, seaborn as sns
 from diffusets_nb.core import LEADS
@@ -15,7 +16,7 @@ from diffusets_nb.pipeline import DiffuSETS, heldout_conditions, generate_and_me
 from diffusets_nb.plot import plot_ecgs, save_figure
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLING = dict(sampler='ddpm', steps=100, guidance=(3.0, 3.0))   # the shipped model's defaults (chosen on held-out conditions)
+SAMPLING = dict(sampler='ddpm', steps=100, guidance=(2.5, 1.0))   # the shipped model's defaults (chosen on validation conditions, corpus seed 2027)
 EXAMPLES = [('Sinus rhythm|Normal ECG', 45, 'F', 68), ('Atrial fibrillation|Abnormal ECG', 78, 'M', 105),
             ('Sinus rhythm|Left bundle branch block|Left axis deviation|Abnormal ECG', 70, 'M', 62)]
 README_COMMAND = ('diffusets generate --report "Sinus rhythm|Normal ECG" --report "Atrial fibrillation|Abnormal ECG" '
@@ -27,9 +28,17 @@ def log_of(run: Path) -> pd.DataFrame:
     return pd.DataFrame([json.loads(l) for l in (run/'metrics.jsonl').read_text().splitlines() if l.strip()])
 
 
-def curves(vae_run: Path, den_run: Path, path: Path):
-    "Training curves of both runs: VAE reconstruction loss and held-out R²; denoiser loss and held-out loss per t bucket."
-    v, d = log_of(vae_run), log_of(den_run)
+def stage_logs(runs: list) -> pd.DataFrame:
+    "Logs of runs that continue one another (each warm-started from the last), on one step axis."
+    logs, offset = [], 0
+    for run in runs:
+        log = log_of(run).assign(step=lambda l: l.step + offset); logs.append(log); offset = int(log.step.max())
+    return pd.concat(logs, ignore_index=True)
+
+
+def curves(vae_run: Path, den_runs: list, path: Path):
+    "Training curves: VAE reconstruction loss and held-out R²; denoiser loss and held-out loss per t bucket, stage after stage."
+    v, d = log_of(vae_run), stage_logs(den_runs)
     fig, axs = plt.subplots(1, 3, figsize=(13, 3))
     v[v.split == 'train'].plot(x='step', y='recon', ax=axs[0], logy=True, legend=False, title='VAE: training reconstruction (SSE / record)')
     v[v.split == 'val'].plot(x='step', y=['r2', 'r2_worst'], ax=axs[1], title='VAE: held-out R²', ylim=(0.8, 1))
@@ -44,8 +53,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--runs', default='data/runs/default'); ap.add_argument('--cache', default='data/cache/default')
     ap.add_argument('--out', default=str(ROOT/'diffusets_nb/assets/default'))
+    ap.add_argument('--denoiser', nargs='+', default=['denoiser', 'denoiser_film'],
+                    help='the denoiser runs under --runs, in training order; the last one ships')
     args = ap.parse_args()
     runs, cache = Path(args.runs), ECGCache(args.cache)
+    den_runs = [runs/d for d in args.denoiser]; den = den_runs[-1]
     torch.manual_seed(0)
     stats = dict(training_corpus=f"phantom (synthetic), {len(cache)} records, MIMIC-IV-ECG layout, corpus seed 0; "
                                  f"patient-disjoint splits train {len(cache.split('train'))} / val {len(cache.split('val'))} / test {len(cache.split('test'))}")
@@ -55,11 +67,11 @@ def main():
     recon = reconstruct(vae, x).numpy(); r2 = r2_per_lead(recon, x.numpy())
     stats['vae'] = dict(heldout_records=len(x), r2_all_leads=round(r2_pooled(recon, x.numpy()), 4), r2_worst_lead=round(float(r2.min()), 4),
                         worst_lead=LEADS[int(r2.argmin())], latent_scale=round(vae.config.scale, 5))
-    last_val = log_of(runs/'denoiser').query("split == 'val'").iloc[-1]
+    last_val = log_of(den).query("split == 'val'").iloc[-1]
     stats['denoiser'] = {k: round(float(last_val[k]), 4) for k in last_val.index if k.startswith('loss')}
     # the model as it will ship, saved once to a scratch folder and loaded back
     scratch = Path(tempfile.mkdtemp())
-    DiffuSETS.from_runs(runs/'vae', runs/'denoiser', name='diffusets-phantom-cpu', **SAMPLING).save_pretrained(scratch/'model', dtype='float16')
+    DiffuSETS.from_runs(runs/'vae', den, name='diffusets-phantom-cpu', **SAMPLING).save_pretrained(scratch/'model', dtype='float16')
     pipe = DiffuSETS.from_pretrained(scratch/'model')
     t0 = time.perf_counter(); hr_run = generate_and_measure(pipe, heldout_conditions(64, hr_range=(45, 130)))
     hr_seconds = time.perf_counter() - t0
@@ -75,7 +87,7 @@ def main():
     stats['generate_64_ecgs_s'] = round(hr_seconds, 2)
     # figures
     figs = scratch/'figures'; figs.mkdir()
-    curves(runs/'vae', runs/'denoiser', figs/'training_curves.png')
+    curves(runs/'vae', den_runs, figs/'training_curves.png')
     fig, ax = plt.subplots(figsize=(4, 4)); sns.scatterplot(data=hr_run, x='hr', y='hr_bpm', s=18, ax=ax)
     ax.axline((60, 60), slope=1, color='k', lw=0.8); ax.set(xlabel='requested HR (bpm)', ylabel='measured HR (bpm)', title='64 held-out conditions')
     save_figure(fig, figs/'heart_rate.png'); plt.close(fig)
@@ -89,8 +101,9 @@ def main():
     card = (ROOT/'scripts'/'model_card_template.md').read_text().format(
         vae_config=(ROOT/'configs/default_vae.json').read_text().strip(), denoiser_config=(ROOT/'configs/default_denoiser.json').read_text().strip(),
         refine_config=(ROOT/'configs/default_denoiser_refine.json').read_text().strip(),
+        film_config=(ROOT/'configs/default_denoiser_film.json').read_text().strip(),
         train_script=(ROOT/'scripts/train_default.sh').read_text().strip(), **flat_for_card(stats, r2, adh, hr_run))
-    pipe = DiffuSETS.from_runs(runs/'vae', runs/'denoiser', name='diffusets-phantom-cpu', card=card, statistics=stats, **SAMPLING)
+    pipe = DiffuSETS.from_runs(runs/'vae', den, name='diffusets-phantom-cpu', card=card, statistics=stats, **SAMPLING)
     out = pipe.save_pretrained(args.out, dtype='float16', overwrite=True)
     for f in figs.iterdir(): shutil.copy(f, out/f.name)
     shutil.rmtree(scratch)
@@ -101,9 +114,12 @@ def flat_for_card(stats, r2, adh, hr_run) -> dict:
     "The numbers and tables the card template fills in."
     lead_table = '| ' + ' | '.join(LEADS) + ' |\n|' + '---|' * len(LEADS) + '\n| ' + ' | '.join(f'{v:.3f}' for v in r2) + ' |'
     adh_table = '| statement | adherence (16 each) |\n|---|---|\n' + '\n'.join(f'| {s} | {a:.0%} |' for s, a in adh.adherence.items())
+    k, n = round(adh.adherence['1st degree A-V block'] * adh.n['1st degree A-V block']), int(adh.n['1st degree A-V block'])
+    ci = binomtest(k, n).proportion_ci(method='exact')   # Clopper-Pearson
+    avb1 = f"{k / n:.0%} ({k} of {n}; exact 95 % interval {ci.low:.0%}–{ci.high:.0%})"
     buckets = ' · '.join(f"t {k[5:]}: {v}" for k, v in stats['denoiser'].items() if k.startswith('loss_t'))
     return dict(corpus=stats['training_corpus'], **{f'vae_{k}': v for k, v in stats['vae'].items()}, lead_table=lead_table,
-                adh_table=adh_table, den_buckets=buckets, hr_within=f"{stats['heart_rate']['within_5_bpm']:.0%}",
+                adh_table=adh_table, avb1_heldout=avb1, den_buckets=buckets, hr_within=f"{stats['heart_rate']['within_5_bpm']:.0%}",
                 hr_mae=stats['heart_rate']['mae_bpm'], gen4=stats['generate_4_ecgs_end_to_end_s'], readme_command=README_COMMAND)
 
 
