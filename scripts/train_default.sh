@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains the package's default model from scratch with the package's own commands (about 4.7 h on 2 CPU cores).
+# Trains the package's default model from scratch with the package's own commands (about 5.6 h on 2 CPU cores).
 # Usage: bash scripts/train_default.sh [WORK_DIR]   (default data/; the finished model goes to diffusets_nb/assets/default)
 set -euo pipefail
 W=${1:-data}
@@ -16,8 +16,11 @@ diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default
 # a last stage to 30,000 steps: records with rare statements drawn more often (balance 0.5) and half the timesteps
 # below t = 250, where the model had learnt to smooth away a P wave far from its usual place
 diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser" --config configs/default_denoiser_refine.json
-# the final stage, a new run warm-started from those weights: the pooled report also scales and shifts every block (text_film)
+# the final stage, a new run warm-started from those weights: the pooled report also scales and shifts every block
+# (text_film); 4,000 steps, then continued to 8,000 and 12,000 (warm restarts, as above)
 diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser_film" --config configs/default_denoiser_film.json --init "$W/runs/default/denoiser"
+diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser_film" --config configs/default_denoiser_film.json --steps 8000
+diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser_film" --config configs/default_denoiser_film.json --steps 12000
 # the benchmark's ECG-text CLIP evaluator, trained on the same corpus and frozen with its held-out figures
 diffusets train clip --data "$W/cache/default" --out "$W/runs/default/clip" --config configs/default_clip.json
 diffusets save-clip --run "$W/runs/default/clip" --data "$W/cache/default" --out diffusets_nb/assets/clip \
