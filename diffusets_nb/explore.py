@@ -193,22 +193,24 @@ def plot_path(table:pd.DataFrame, ecgs:ECGBatch, x:str='t', # the path coordinat
     fig.suptitle(f'{lead}, first 2.5 s, along the path'); fig.tight_layout()
     return fig
 
-# %% ../nbs/15_explore.ipynb #2007865a
-def _controls(report='Sinus rhythm|Normal ECG', age=60.0, sex='M', hr=70.0, guidance=(3.0, 3.0)):
+# %% ../nbs/15_explore.ipynb #ae8ed63b
+def _controls(*names, guidance=(1.0, 1.0)): # the controls to build (all when none); the guidance sliders' start
+    "The shared controls by name, only those asked for, each a fresh widget."
     import ipywidgets as W
     from diffusets_nb.phantom import STATEMENTS
-    return dict(report=W.Text(value=report, description='report', layout=W.Layout(width='520px')),
-                statements=W.SelectMultiple(options=STATEMENTS, rows=6, description='or pick'),
-                age=W.FloatSlider(value=age, min=18, max=95, step=1, description='age'),
-                sex=W.ToggleButtons(options=['F', 'M'], value=sex, description='sex'),
-                hr=W.FloatSlider(value=hr, min=40, max=150, step=1, description='HR (bpm)'),
-                sampler=W.Dropdown(options=['ddpm', 'ddim', 'dpmpp_2m'], value='ddpm', description='sampler'),
-                steps=W.IntSlider(value=100, min=10, max=1000, step=10, description='steps'),
-                guidance=W.FloatSlider(value=guidance[0], min=1.0, max=8.0, step=0.5, description='guidance: text',
-                                       style=dict(description_width='initial')),
-                patient_guidance=W.FloatSlider(value=guidance[1], min=1.0, max=8.0, step=0.5, description='guidance: patient',
-                                               style=dict(description_width='initial')),
-                seed=W.IntText(value=0, description='seed'))
+    wide = dict(style=dict(description_width='initial'))
+    make = dict(report=lambda: W.Text(value='Sinus rhythm|Normal ECG', description='report', layout=W.Layout(width='520px')),
+                statements=lambda: W.SelectMultiple(options=STATEMENTS, rows=6, description='or pick'),
+                age=lambda: W.FloatSlider(value=60.0, min=18, max=95, step=1, description='age'),
+                sex=lambda: W.ToggleButtons(options=['F', 'M'], value='M', description='sex'),
+                hr=lambda: W.FloatSlider(value=70.0, min=40, max=150, step=1, description='HR (bpm)'),
+                sampler=lambda: W.Dropdown(options=['ddpm', 'ddim', 'dpmpp_2m'], value='ddpm', description='sampler'),
+                steps=lambda: W.IntSlider(value=100, min=10, max=1000, step=10, description='steps'),
+                guidance=lambda: W.FloatSlider(value=guidance[0], min=1.0, max=8.0, step=0.5, description='guidance: text', **wide),
+                patient_guidance=lambda: W.FloatSlider(value=guidance[1], min=1.0, max=8.0, step=0.5,
+                                                       description='guidance: patient', **wide),
+                seed=lambda: W.IntText(value=0, description='seed'))
+    return {n: make[n]() for n in (names or make)}
 
 def _report(box)->str: # the picked statements when any, else the typed report
     picked = getattr(box, 'statements', None)
@@ -256,7 +258,7 @@ def generator_widget(pipe):
         return dict(ecgs=ecg, measurements=m, figure=fig, message=msg)
     return _box(_controls(guidance=pipe.sampling['guidance']), 'generate', run)
 
-# %% ../nbs/15_explore.ipynb #d52b1cc8
+# %% ../nbs/15_explore.ipynb #bd4ef10b
 def plot_sweep(table:pd.DataFrame, metrics=('qt_ms', 'qtc_ms', 'limb_qrs_amp_max'), truth:pd.DataFrame=None):
     "Measurement curves of a sweep (mean and 95 % interval over the noise draws), with the phantom's truth when given."
     import seaborn as sns
@@ -271,7 +273,7 @@ def plot_sweep(table:pd.DataFrame, metrics=('qt_ms', 'qtc_ms', 'limb_qrs_amp_max
 def sweep_widget(pipe):
     "Sweep explorer: choose the variable, its range and k; shows the measurement curves."
     import ipywidgets as W
-    c = _controls()
+    c = _controls('report', 'sampler', 'steps', 'seed')
     controls = dict(report=c['report'], variable=W.Dropdown(options=['hr', 'age'], value='hr', description='sweep'),
                     lo=W.FloatText(value=50, description='from'), hi=W.FloatText(value=120, description='to'),
                     n_values=W.IntSlider(value=5, min=2, max=9, description='values'), k=W.IntSlider(value=4, min=1, max=32, description='k'),
@@ -288,7 +290,7 @@ def traversal_widget(pipe):
     "Traversal explorer: two endpoint reports, a traversal between them, and a slider along the path."
     import ipywidgets as W
     from diffusets_nb.plot import plot_ecg
-    c = _controls()
+    c = _controls('sampler', 'steps', 'seed')
     controls = dict(report=W.Text(value='Sinus rhythm|Normal ECG', description='from'),
                     report_b=W.Text(value='Sinus rhythm|Left bundle branch block|Abnormal ECG', description='to'),
                     n_points=W.IntSlider(value=5, min=2, max=11, description='points'),
