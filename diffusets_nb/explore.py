@@ -17,10 +17,10 @@ from .conditioning import split_report
 from .evaluate import Estimate, bootstrap
 
 # %% auto #0
-__all__ = ['SWEEP_VARIABLES', 'SWEEP_METRICS', 'sinus_report', 'condition_sweep', 'sweep_trend', 'sweep_summary',
-           'phantom_records', 'phantom_sweep', 'compare_trend', 'slerp', 'noise_traversal', 'switch_model_fn',
-           'condition_traversal', 'cohort_direction', 'decode_along', 'plot_path', 'generator_widget', 'plot_sweep',
-           'sweep_widget', 'traversal_widget', 'explorer']
+__all__ = ['SWEEP_VARIABLES', 'SWEEP_METRICS', 'SWEEP_HEADLINE', 'sinus_report', 'condition_sweep', 'sweep_trend',
+           'sweep_summary', 'phantom_records', 'phantom_sweep', 'compare_trend', 'slerp', 'noise_traversal',
+           'switch_model_fn', 'condition_traversal', 'cohort_direction', 'decode_along', 'plot_path',
+           'generator_widget', 'plot_sweep', 'sweep_widget', 'traversal_widget', 'explorer']
 
 # %% ../nbs/15_explore.ipynb #f9726676
 SWEEP_VARIABLES = ('age', 'hr', 'sex')
@@ -270,20 +270,24 @@ def plot_sweep(table:pd.DataFrame, metrics=('qt_ms', 'qtc_ms', 'limb_qrs_amp_max
         if ax is not axes[0][-1]: ax.get_legend().remove()
     fig.tight_layout(); return fig
 
+SWEEP_HEADLINE = dict(hr=('qt_ms', 'QT', 'ms per bpm'), age=('limb_qrs_amp_max', 'QRS amplitude', 'mV per year'))
+
 def sweep_widget(pipe):
-    "Sweep explorer: choose the variable, its range and k; shows the measurement curves."
+    "Sweep explorer: choose the variable, its range, k and the guidance; shows the measurement curves and the headline slope."
     import ipywidgets as W
-    c = _controls('report', 'sampler', 'steps', 'seed')
+    c = _controls('report', 'sampler', 'steps', 'guidance', 'patient_guidance', 'seed', guidance=pipe.sampling['guidance'])
     controls = dict(report=c['report'], variable=W.Dropdown(options=['hr', 'age'], value='hr', description='sweep'),
                     lo=W.FloatText(value=50, description='from'), hi=W.FloatText(value=120, description='to'),
                     n_values=W.IntSlider(value=5, min=2, max=9, description='values'), k=W.IntSlider(value=4, min=1, max=32, description='k'),
-                    sampler=c['sampler'], steps=c['steps'], seed=c['seed'])
+                    **{n: c[n] for n in ('sampler', 'steps', 'guidance', 'patient_guidance', 'seed')})
     def run(box):
         values = np.linspace(box.lo.value, box.hi.value, box.n_values.value).round(1)
+        g = (float(box.guidance.value), float(box.patient_guidance.value))
         table, ecgs = condition_sweep(pipe, box.report.value, box.variable.value, values, k=box.k.value, seed=box.seed.value,
-                                      sampler=box.sampler.value, steps=box.steps.value)
-        slope = sweep_trend(table, 'qt_ms')
-        return dict(table=table, ecgs=ecgs, figure=plot_sweep(table), message=f'QT slope {slope:.3g} ms per unit')
+                                      sampler=box.sampler.value, steps=box.steps.value, guidance=g)
+        metric, name, unit = SWEEP_HEADLINE[box.variable.value]
+        return dict(table=table, ecgs=ecgs, figure=plot_sweep(table), guidance=g,
+                    message=f'{name} slope {sweep_trend(table, metric):.3g} {unit} at guidance {g}')
     return _box(controls, 'sweep', run)
 
 def traversal_widget(pipe):
