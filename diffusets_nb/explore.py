@@ -212,6 +212,8 @@ def _controls(*names, guidance=(1.0, 1.0)): # the controls to build (all when no
                 seed=lambda: W.IntText(value=0, description='seed'))
     return {n: make[n]() for n in (names or make)}
 
+def _guidance(box)->tuple: return (float(box.guidance.value), float(box.patient_guidance.value))   # (text, patient)
+
 def _report(box)->str: # the picked statements when any, else the typed report
     picked = getattr(box, 'statements', None)
     return '|'.join(picked.value) if picked is not None and picked.value else box.report.value
@@ -247,7 +249,7 @@ def generator_widget(pipe):
     "Interactive generator: report (typed or picked), age, sex, HR, sampler, steps, guidance and seed; 12-lead plot and measurements."
     from diffusets_nb.plot import plot_ecg
     def run(box):
-        g, report = (float(box.guidance.value), float(box.patient_guidance.value)), _report(box)
+        g, report = _guidance(box), _report(box)
         ecg = pipe(report, age=box.age.value, sex=box.sex.value, hr=box.hr.value, sampler=box.sampler.value,
                    steps=box.steps.value, guidance=g, seed=box.seed.value, progress=False)
         m = measure(ecg)
@@ -276,13 +278,13 @@ def sweep_widget(pipe):
     "Sweep explorer: choose the variable, its range, k and the guidance; shows the measurement curves and the headline slope."
     import ipywidgets as W
     c = _controls('report', 'sampler', 'steps', 'guidance', 'patient_guidance', 'seed', guidance=pipe.sampling['guidance'])
-    controls = dict(report=c['report'], variable=W.Dropdown(options=['hr', 'age'], value='hr', description='sweep'),
+    controls = dict(report=c['report'], variable=W.Dropdown(options=list(SWEEP_HEADLINE), value='hr', description='sweep'),
                     lo=W.FloatText(value=50, description='from'), hi=W.FloatText(value=120, description='to'),
                     n_values=W.IntSlider(value=5, min=2, max=9, description='values'), k=W.IntSlider(value=4, min=1, max=32, description='k'),
                     **{n: c[n] for n in ('sampler', 'steps', 'guidance', 'patient_guidance', 'seed')})
     def run(box):
         values = np.linspace(box.lo.value, box.hi.value, box.n_values.value).round(1)
-        g = (float(box.guidance.value), float(box.patient_guidance.value))
+        g = _guidance(box)
         table, ecgs = condition_sweep(pipe, box.report.value, box.variable.value, values, k=box.k.value, seed=box.seed.value,
                                       sampler=box.sampler.value, steps=box.steps.value, guidance=g)
         metric, name, unit = SWEEP_HEADLINE[box.variable.value]
