@@ -88,7 +88,7 @@ def cmd_train(args):
         T.train_denoiser(existing_dir(args.data, 'Latent folder'), out, preset=cfg.get('preset', 'cpu'),
                          encoder=encoder_from_name(cfg.get('encoder', 'default')), mode=cfg.get('mode', 'tokens'),
                          p_text=cfg.get('p_text', 0.1), p_patient=cfg.get('p_patient', 0.1),
-                         init=existing_dir(args.init, 'Initial denoiser run') if args.init else None,
+                         init=args.init,   # a run folder, a saved model folder or a model name ('default')
                          **{k: cfg[k] for k in ('balance', 'low_t_fraction', 'low_t_max', 'text_film') if k in cfg}, **cfg['train'])
     elif args.model == 'clip':
         from diffusets_nb.ecgclip import ClipConfig, train_clip
@@ -107,7 +107,7 @@ def cmd_save_clip(args):
 def cmd_encode(args):
     from diffusets_nb.train import load_trained, encode_latents
     from diffusets_nb.data import ECGCache
-    vae = load_trained(existing_dir(args.vae, 'VAE run folder'))
+    vae = load_trained(args.vae, part='vae')   # a VAE run folder, a saved model folder or a model name ('default')
     out = encode_latents(vae, ECGCache(existing_dir(args.data, 'Cache folder')), writable_dir(args.out))
     print(f"encoded latents to {out}")
 
@@ -235,7 +235,7 @@ def build_parser()->argparse.ArgumentParser:
     s.add_argument('--preset', choices=('cpu', 'paper')); s.add_argument('--mode', choices=('tokens', 'paper'))
     s.add_argument('--encoder', help="text encoder: 'default' (MiniLM), 'hash', or a transformers name or path")
     s.add_argument('--workers', type=int, default=2)
-    s.add_argument('--init', help='denoiser: a run folder whose EMA weights start this run')
+    s.add_argument('--init', help="denoiser: a run folder, saved model folder or model name ('default') whose EMA weights start this run")
     for k, typ in zip(_TRAIN_FLAGS, (int, int, float, int, int, int, int, int, float)):
         s.add_argument('--' + k.replace('_', '-'), type=typ)
     s.set_defaults(func=cmd_train)
@@ -244,7 +244,7 @@ def build_parser()->argparse.ArgumentParser:
     s.add_argument('--out', required=True); s.add_argument('--corpus', help='words for the model card')
     s.set_defaults(func=cmd_save_clip)
     s = sub.add_parser('encode', help='encode a cache into latents with a trained VAE')
-    s.add_argument('--vae', required=True); s.add_argument('--data', required=True); s.add_argument('--out', required=True)
+    s.add_argument('--vae', required=True, help="a VAE run folder, saved model folder or model name ('default')"); s.add_argument('--data', required=True); s.add_argument('--out', required=True)
     s.set_defaults(func=cmd_encode)
     s = sub.add_parser('save-model', help='write a model folder (config, weights, card) from a VAE run and a denoiser run')
     s.add_argument('--vae', required=True); s.add_argument('--denoiser', required=True); s.add_argument('--out', required=True)

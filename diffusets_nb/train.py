@@ -281,15 +281,34 @@ def train_vae(cache_dir, # an `ECGCache` folder (see `build_cache`)
     return vae
 
 # %% ../nbs/08_train.ipynb #3cca7dd8
-def load_trained(run_dir, # a folder written by `train`
-                 weights:str='ema')->nn.Module: # 'ema' or 'model'
-    "Rebuild a trained VAE or denoiser from a run folder, with its EMA (default) or raw weights, in eval mode."
+def _json_or_empty(path)->dict:
+    try: return json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError): return {}
+
+def _model_part(path, part:str, weights:str)->nn.Module:
+    "The VAE or denoiser of a saved model folder (`save_pretrained`), or of a model name such as 'default'."
+    from diffusets_nb.pipeline import model_dir, read_model_config, _build
+    if part is None: raise ValueError(f"{path} is a saved model folder: say which part to load (part='vae' or 'denoiser').")
+    if weights != 'ema': raise ValueError(f"A saved model folder holds EMA weights only; got weights={weights!r}.")
+    path = model_dir(path); cfg = read_model_config(path)
+    model = _build(path, cfg)[part == 'denoiser']
+    model.text_encoder_id = cfg['text_encoder'] if part == 'denoiser' else None
+    return model.eval().requires_grad_(False)
+
+def load_trained(run_dir, # a folder written by `train`; with `part`, also a saved model folder or name ('default')
+                 weights:str='ema', # 'ema' or 'model'
+                 part:str=None)->nn.Module: # 'vae' or 'denoiser': the model expected (needed for a saved model folder)
+    "Rebuild a trained VAE or denoiser from a run folder (EMA or raw weights) or one part of a saved model, in eval mode."
     from diffusets_nb.denoiser import Denoiser, DenoiserConfig
+    if part not in (None, 'vae', 'denoiser'): raise ValueError(f"part must be 'vae' or 'denoiser'; got {part!r}.")
     run_dir = Path(run_dir)
+    if (part is not None and not run_dir.exists()) or 'format' in _json_or_empty(run_dir/'config.json'):   # a name or a saved model
+        return _model_part(run_dir, part, weights)
     if not (run_dir/'config.json').exists(): raise ValueError(f"{run_dir} is not a training run folder (no config.json).")
     if weights not in ('ema', 'model'): raise ValueError(f"weights must be 'ema' or 'model'; got {weights!r}.")
     cfg = dict(json.loads((run_dir/'config.json').read_text())['model'])
     kind, encoder_id = cfg.pop('kind'), cfg.pop('text_encoder', None)
+    if part not in (None, kind): raise ValueError(f"{run_dir} holds a {kind} run, not a {part}.")
     model = VAE(VAEConfig(**cfg)) if kind == 'vae' else Denoiser(DenoiserConfig(**cfg))
     model.text_encoder_id = encoder_id   # a denoiser must be fed embeddings of the encoder it was trained with
     tensors, _ = read_checkpoint(run_dir/'last.safetensors')
@@ -459,7 +478,7 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
                    p_text:float=0.1, p_patient:float=0.1, n_val:int=256, progress:bool=True, stop_after:int=None,
                    balance:float=0., low_t_fraction:float=0., low_t_max:int=250, # see `DenoiserTask`
                    text_film:bool=False, # the pooled report also feeds every block's AdaGN (see `DenoiserConfig`)
-                   init=None, # a denoiser run folder whose EMA weights start a new run (`warm_start`)
+                   init=None, # a denoiser run folder, or a saved model folder or name ('default'), whose EMA weights start a new run
                    **train_config)->nn.Module: # `TrainConfig` fields
     "Train a denoiser preset on pre-computed latents (resuming when `out_dir` holds a checkpoint); returns the EMA model."
     from diffusets_nb.conditioning import default_encoder
@@ -469,8 +488,7 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
     torch.manual_seed(config.seed)
     model = Denoiser(DenoiserConfig.preset(preset, text_dim=encoder.dim, mode=mode, text_film=text_film))
     if init is not None and not (Path(out_dir)/'last.safetensors').exists():   # a resumed run keeps its checkpoint
-        start = load_trained(init)
-        if not isinstance(start, Denoiser): raise ValueError(f"{init} is not a denoiser training run.")
+        start = load_trained(init, part='denoiser')
         if start.text_encoder_id != encoder.id:
             raise ValueError(f"{init} was trained with text encoder {start.text_encoder_id!r}, not {encoder.id!r}.")
         warm_start(model, start.state_dict())
