@@ -460,13 +460,14 @@ def _load_weights(module, path:Path, expected:dict):
     except Exception as e: raise ValueError(f"{path} does not fit the architecture in config.json ({type(e).__name__}).") from None
     return module
 
-def _build(path:Path, cfg:dict)->tuple:
-    "The VAE and denoiser a configuration describes, with their weights."
-    try: vae, den = VAE(VAEConfig(**cfg['vae'])), Denoiser(DenoiserConfig(**cfg['denoiser']))
+_PARTS = dict(vae=(VAE, VAEConfig), denoiser=(Denoiser, DenoiserConfig))
+
+def _build(path:Path, cfg:dict, parts=('vae', 'denoiser'))->tuple:
+    "The parts (VAE and/or denoiser) a configuration describes, with their weights; only their files are read."
+    try: models = [_PARTS[p][0](_PARTS[p][1](**cfg[p])) for p in parts]
     except (TypeError, ValueError) as e: raise ValueError(f"config.json in {path} describes no valid model: {e}") from None
     sums = cfg['weights'].get('files', {})
-    return (_load_weights(vae, path/'vae.safetensors', sums.get('vae.safetensors')),
-            _load_weights(den, path/'denoiser.safetensors', sums.get('denoiser.safetensors')))
+    return tuple(_load_weights(m, path/f'{p}.safetensors', sums.get(f'{p}.safetensors')) for m, p in zip(models, parts))
 
 # %% ../nbs/09_pipeline.ipynb #7baa3e5b
 @patch(cls_method=True)

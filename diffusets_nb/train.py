@@ -291,7 +291,7 @@ def _model_part(path, part:str, weights:str)->nn.Module:
     if part is None: raise ValueError(f"{path} is a saved model folder: say which part to load (part='vae' or 'denoiser').")
     if weights != 'ema': raise ValueError(f"A saved model folder holds EMA weights only; got weights={weights!r}.")
     path = model_dir(path); cfg = read_model_config(path)
-    model = _build(path, cfg)[part == 'denoiser']
+    model, = _build(path, cfg, parts=(part,))   # reads only that part's weight file
     model.text_encoder_id = cfg['text_encoder'] if part == 'denoiser' else None
     return model.eval().requires_grad_(False)
 
@@ -301,12 +301,12 @@ def load_trained(run_dir, # a folder written by `train`; with `part`, also a sav
     "Rebuild a trained VAE or denoiser from a run folder (EMA or raw weights) or one part of a saved model, in eval mode."
     from diffusets_nb.denoiser import Denoiser, DenoiserConfig
     if part not in (None, 'vae', 'denoiser'): raise ValueError(f"part must be 'vae' or 'denoiser'; got {part!r}.")
-    run_dir = Path(run_dir)
-    if (part is not None and not run_dir.exists()) or 'format' in _json_or_empty(run_dir/'config.json'):   # a name or a saved model
+    run_dir = Path(run_dir); run_cfg = _json_or_empty(run_dir/'config.json')
+    if (part is not None and not run_dir.exists()) or 'format' in run_cfg:   # a name or a saved model
         return _model_part(run_dir, part, weights)
-    if not (run_dir/'config.json').exists(): raise ValueError(f"{run_dir} is not a training run folder (no config.json).")
+    if 'model' not in run_cfg: raise ValueError(f"{run_dir} is not a training run folder (no readable config.json naming a model).")
     if weights not in ('ema', 'model'): raise ValueError(f"weights must be 'ema' or 'model'; got {weights!r}.")
-    cfg = dict(json.loads((run_dir/'config.json').read_text())['model'])
+    cfg = dict(run_cfg['model'])
     kind, encoder_id = cfg.pop('kind'), cfg.pop('text_encoder', None)
     if part not in (None, kind): raise ValueError(f"{run_dir} holds a {kind} run, not a {part}.")
     model = VAE(VAEConfig(**cfg)) if kind == 'vae' else Denoiser(DenoiserConfig(**cfg))
