@@ -91,11 +91,14 @@ def phantom_records(report:str, age=60.0, sex='M', hr=70.0, k:int=32, seed:int=0
         sigs.append(render(p, FS_RAW, np.random.default_rng([seed, 0 if aligned else j, 1]))[0])
     return ECGBatch(np.stack(sigs), FS_RAW, [report] * k, np.full(k, float(age)), [sex] * k, np.full(k, float(hr)))
 
-def phantom_sweep(report:str, variable:str, values, k:int=32, base:dict=None, seed:int=0)->pd.DataFrame:
+def phantom_sweep(report:str, variable:str, values, k:int=32, base:dict=None, seed:int=0,
+                  through=None, # optional ECGBatch -> ECGBatch applied to each value's records before measuring
+                 )->pd.DataFrame:
     "The condition sweep on the phantom itself (its physiology for each condition), measured blind like the model's."
     base = dict(age=60.0, sex='M', hr=70.0) | (base or {})
     values = list(values)
     recs = [phantom_records(c['report'], c['age'], c['sex'], c['hr'], k, seed) for c in _sweep_conditions(report, variable, values, base)]
+    if through is not None: recs = [through(r) for r in recs]
     m = measure(np.concatenate([r.signal for r in recs]), fs=recs[0].fs)
     table = pd.DataFrame(dict(variable=variable, value=np.repeat(values, k), sample=np.tile(np.arange(k), len(values))))
     return pd.concat([table, m[list(SWEEP_METRICS)]], axis=1)

@@ -281,9 +281,10 @@ def train_vae(cache_dir, # an `ECGCache` folder (see `build_cache`)
     return vae
 
 # %% ../nbs/08_train.ipynb #3cca7dd8
-def _json_or_empty(path)->dict:
-    try: return json.loads(Path(path).read_text())
+def _json_or_empty(path)->dict: # {} unless the file holds a JSON object
+    try: obj = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError): return {}
+    return obj if isinstance(obj, dict) else {}
 
 def _model_part(path, part:str, weights:str)->nn.Module:
     "The VAE or denoiser of a saved model folder (`save_pretrained`), or of a model name such as 'default'."
