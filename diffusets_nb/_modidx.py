@@ -408,6 +408,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                         'diffusets_nb.diffusion.add_noise': ('diffusion.html#add_noise', 'diffusets_nb/diffusion.py'),
                                         'diffusets_nb.diffusion.alphas_cumprod': ( 'diffusion.html#alphas_cumprod',
                                                                                    'diffusets_nb/diffusion.py'),
+                                        'diffusets_nb.diffusion.at_reference_age': ( 'diffusion.html#at_reference_age',
+                                                                                     'diffusets_nb/diffusion.py'),
                                         'diffusets_nb.diffusion.cat_conditions': ( 'diffusion.html#cat_conditions',
                                                                                    'diffusets_nb/diffusion.py'),
                                         'diffusets_nb.diffusion.ddim_step': ('diffusion.html#ddim_step', 'diffusets_nb/diffusion.py'),

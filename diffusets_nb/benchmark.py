@@ -36,7 +36,7 @@ class Entry:
     group: str = 'model'           # 'model', 'ablation', 'sampler' or 'outside'
     sampler: str = None            # 'ddpm', 'ddim', 'dpmpp_2m'; None: the model's default
     steps: int = None
-    guidance: tuple = None         # (text, patient); None: the model's default
+    guidance: tuple = None         # (text, patient[, age]); None: the model's default
     drop_text: bool = False        # sample with the report withheld
     drop_patient: bool = False     # sample with age, sex and HR withheld
     model: str = None              # a model folder; None: the shipped default

@@ -112,12 +112,13 @@ def cmd_encode(args):
     print(f"encoded latents to {out}")
 
 # %% ../nbs/14_cli.ipynb #090a494b
-def guidance_arg(text:str|None): # '2' (the text scale) or '2,1.5' (text, patient)
-    "The `--guidance` value as a number or a (text, patient) pair; `ValueError` for anything else."
+def guidance_arg(text:str|None): # '2' (the text scale), '2,1.5' (text, patient) or '2.5,1,3' (text, patient, age)
+    "The `--guidance` value as a number or a (text, patient[, age]) tuple; `ValueError` for anything else."
     if text is None: return None
     try: vals = [float(v) for v in str(text).split(',')]
     except ValueError: vals = []
-    if len(vals) not in (1, 2): raise ValueError(f"--guidance must be one number or TEXT,PATIENT such as 2 or 2,1.5; got {text!r}.")
+    if len(vals) not in (1, 2, 3):
+        raise ValueError(f"--guidance must be one number, TEXT,PATIENT or TEXT,PATIENT,AGE such as 2, 2,1.5 or 2.5,1,3; got {text!r}.")
     return vals[0] if len(vals) == 1 else tuple(vals)
 
 def _read(path, what:str)->str:
@@ -149,7 +150,7 @@ def _ecg_rows(batch, records, measured)->list:
 def _settings(batch)->dict:
     row = batch.meta.iloc[0]
     return dict(model=row.model, seed=int(row.seed), sampler=row.sampler, steps=int(row.steps),
-                guidance=[float(row.guidance_text), float(row.guidance_patient)], negative=row.negative or None,
+                guidance=[float(row.guidance_text), float(row.guidance_patient), float(row.guidance_age)], negative=row.negative or None,
                 project=bool(row.project), clip_x0=_number(row.clip_x0, 6), fs=batch.fs, resampling=row.resampling)
 
 # %% ../nbs/14_cli.ipynb #bc525638
@@ -250,7 +251,7 @@ def build_parser()->argparse.ArgumentParser:
     s.add_argument('--vae', required=True); s.add_argument('--denoiser', required=True); s.add_argument('--out', required=True)
     s.add_argument('--name', default='diffusets'); s.add_argument('--card', help='markdown file describing the model')
     s.add_argument('--statistics', help='JSON file of figures to record (corpus, held-out evaluation)')
-    s.add_argument('--sampler'); s.add_argument('--steps', type=int); s.add_argument('--guidance', help='default guidance: TEXT or TEXT,PATIENT')
+    s.add_argument('--sampler'); s.add_argument('--steps', type=int); s.add_argument('--guidance', help='default guidance: TEXT, TEXT,PATIENT or TEXT,PATIENT,AGE')
     s.add_argument('--dtype', choices=('float32', 'float16'), default='float32'); s.add_argument('--overwrite', action='store_true')
     s.set_defaults(func=cmd_save_model)
     s = sub.add_parser('evaluate', help='run the benchmark: held-out conditions, ablations, samplers; writes report.md')
@@ -270,7 +271,7 @@ def build_parser()->argparse.ArgumentParser:
         s.add_argument(flag, type=typ, action='append', help=f'{unit}; once for all reports, or once per --report')
     s.add_argument('--n', type=int, default=4, help='ECGs per report'); s.add_argument('--seed', type=int, help='default: drawn and recorded')
     s.add_argument('--sampler', help="ddpm, ddim or dpmpp_2m (default: the model's)"); s.add_argument('--steps', type=int)
-    s.add_argument('--guidance', help='text scale, or TEXT,PATIENT scales'); s.add_argument('--negative', help='a report to guide away from')
+    s.add_argument('--guidance', help='text scale, or TEXT,PATIENT or TEXT,PATIENT,AGE scales'); s.add_argument('--negative', help='a report to guide away from')
     s.add_argument('--model', help='a saved model folder (default: the shipped model)'); s.add_argument('--out', required=True)
     s.add_argument('--no-project', action='store_true', help='skip the Einthoven/Goldberger projection')
     s.set_defaults(func=cmd_generate)

@@ -66,17 +66,17 @@ def make_schedule(cfg:dict # {'kind': 'linear', 'n_steps', 'beta_start', 'beta_e
     return NoiseSchedule(linear_betas(int(cfg['n_steps']), float(cfg['beta_start']), float(cfg['beta_end'])))
 
 # %% ../nbs/09_pipeline.ipynb #0b733291
-def check_guidance(guidance # None, one number (text scale), or a (text, patient) pair of scales
-                  )->tuple|None: # (text, patient) floats, or None for the model's default
-    "Classifier-free guidance scales as a (text, patient) pair of finite, non-negative numbers."
+def check_guidance(guidance # None, one number (text scale), or (text, patient) or (text, patient, age) scales
+                  )->tuple|None: # (text, patient, age) floats, or None for the model's default
+    "Classifier-free guidance scales as a (text, patient, age) triple of finite, non-negative numbers; a scale left out is 1."
     if guidance is None: return None
-    pair = (guidance, 1.0) if isinstance(guidance, numbers.Real) else guidance
-    if isinstance(guidance, (str, bool)) or not isinstance(pair, (tuple, list)) or len(pair) != 2 or \
-       not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in pair):
-        raise ValueError(f"guidance must be one number or a (text, patient) pair of numbers; got {guidance!r}.")
-    if not all(math.isfinite(v) and v >= 0 for v in pair):
+    scales = (guidance,) if isinstance(guidance, numbers.Real) else guidance
+    if isinstance(guidance, (str, bool)) or not isinstance(scales, (tuple, list)) or not 1 <= len(scales) <= 3 or \
+       not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in scales):
+        raise ValueError(f"guidance must be one number or a (text, patient) or (text, patient, age) tuple of numbers; got {guidance!r}.")
+    if not all(math.isfinite(v) and v >= 0 for v in scales):
         raise ValueError(f"guidance scales must be finite and at least 0; got {guidance!r}.")
-    return float(pair[0]), float(pair[1])
+    return tuple(float(v) for v in scales) + (1.0,) * (3 - len(scales))
 
 # %% ../nbs/09_pipeline.ipynb #86b0f7de
 def _whole(x, what, lo=0, allow_none=False):
@@ -240,7 +240,8 @@ def _batch(self:DiffuSETS, native:np.ndarray, req:Request, s:dict)->ECGBatch:
     signal = native if n_out == native.shape[-1] else resample(native, n_out)
     cond, sample = np.repeat(np.arange(len(req.reports)), req.n), np.tile(np.arange(req.n), len(req.reports))
     meta = pd.DataFrame(dict(condition=cond, sample=sample, seed=req.seed, sampler=s['sampler'], steps=s['steps'],
-                             guidance_text=s['guidance'][0], guidance_patient=s['guidance'][1], negative=req.negative or '',
+                             guidance_text=s['guidance'][0], guidance_patient=s['guidance'][1], guidance_age=s['guidance'][2],
+                             negative=req.negative or '',
                              project=s['project'], clip_x0=s['clip_x0'], model=self.model_id, resampling=_resampling(n_out)))
     pick = lambda xs: [xs[i] for i in cond]
     return ECGBatch(signal, req.fs, pick(req.reports), pick(req.ages), pick(req.sexes), pick(req.hrs),
@@ -252,7 +253,7 @@ def __call__(self:DiffuSETS, report, # a report ('|'-separated statements), or a
              age=None, sex=None, hr=None, # years, 'M'/'F'/None, bpm: one value for all conditions, or a list
              n:int=1, # ECGs per condition
              sampler:str=None, steps:int=None, # 'ddpm', 'ddim' or 'dpmpp_2m' and its model evaluations; None: the model's
-             guidance=None, # text scale, or (text, patient) scales; None: the model's
+             guidance=None, # text scale, or (text, patient[, age]) scales; None: the model's
              negative=None, # a report to guide away from, or None
              seed:int=None, # fixes every random draw; None draws one (it is stored in `meta`)
              fs:float=FS_RAW, # output rate: 500 Hz (FFT-upsampled), or `FS_MODEL` for the native 1024 samples
@@ -386,7 +387,7 @@ def model_card(config:dict)->str:
 | denoiser | '{d['mode']}' conditioning, widths {tuple(d['widths'])}, kernel {d['kernel']} |
 | text encoder | `{config['text_encoder']}` ({d['text_dim']}-d), prompt pooling '{config['conditioning']['pooled']}' |
 | noise schedule | {config['schedule']['kind']} betas {config['schedule']['beta_start']} → {config['schedule']['beta_end']}, {config['schedule']['n_steps']} steps |
-| default sampling | {s['sampler']}, {s['steps']} steps, guidance (text, patient) {tuple(s['guidance'])}, clip x0 {s['clip_x0']}, limb-lead projection {s['project']} |
+| default sampling | {s['sampler']}, {s['steps']} steps, guidance (text, patient, age) {check_guidance(s['guidance'])}, clip x0 {s['clip_x0']}, limb-lead projection {s['project']} |
 | output | {FS_MODEL} Hz native, {FS_RAW} Hz by {config['output']['upsampling']} |
 | weights | EMA, {config['weights']['dtype']}, {size:.1f} MB |
 

@@ -2,9 +2,9 @@
 model (or of its VAE with a trained denoiser run) as a share of the phantom's population slope, per seed, and the
 block's adherence on 128 validation conditions (corpus seed 2027), the two figures every age experiment reports.
 
-Usage: python scripts/age_effect.py [--denoiser RUN] [--guidance 2.5,1] [--seeds 0 1] [--k 16]"""
+Usage: python scripts/age_effect.py [--denoiser RUN] [--guidance 2.5,1[,3]] [--seeds 0 1] [--k 16]"""
 import argparse, sys
-from diffusets_nb.pipeline import DiffuSETS, heldout_conditions
+from diffusets_nb.pipeline import DiffuSETS, heldout_conditions, check_guidance
 from diffusets_nb.train import load_trained
 from diffusets_nb.explore import condition_sweep, phantom_sweep, compare_trend
 from diffusets_nb.measure import measure, statement_signature
@@ -15,11 +15,12 @@ VALIDATION_SEED = 2027   # the corpus seed of the validation conditions (README,
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--denoiser', help='a denoiser run folder (default: the shipped denoiser)')
-    ap.add_argument('--guidance', help="'text,patient' scales (default: the model's)")
+    ap.add_argument('--guidance', help="'text,patient' or 'text,patient,age' scales (default: the model's)")
     ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1]); ap.add_argument('--k', type=int, default=16)
     args = ap.parse_args()
     try: guidance = tuple(float(g) for g in args.guidance.split(',')) if args.guidance else None
-    except ValueError: raise ValueError(f"--guidance must be 'text,patient' numbers such as 2.5,1; got {args.guidance!r}.") from None
+    except ValueError: raise ValueError(f"--guidance must be 'text,patient' or 'text,patient,age' numbers such as 2.5,1,3; got {args.guidance!r}.") from None
+    guidance = check_guidance(guidance)
     pipe = DiffuSETS.from_pretrained()
     if args.denoiser:   # the shipped VAE, encoder and settings with the run's denoiser; the constructor checks they fit
         pipe = DiffuSETS(pipe.vae, load_trained(args.denoiser, part='denoiser'), pipe.encoder, pipe.name, pipe.sampling,
