@@ -199,7 +199,7 @@ def plot_path(table:pd.DataFrame, ecgs:ECGBatch, x:str='t', # the path coordinat
     return fig
 
 # %% ../nbs/15_explore.ipynb #ae8ed63b
-def _controls(*names, guidance=(1.0, 1.0)): # the controls to build (all when none); the guidance sliders' start
+def _controls(*names, guidance=(1.0, 1.0, 1.0)): # the controls to build (all when none); the guidance sliders' start
     "The shared controls by name, only those asked for, each a fresh widget."
     import ipywidgets as W
     from diffusets_nb.phantom import STATEMENTS
@@ -214,10 +214,12 @@ def _controls(*names, guidance=(1.0, 1.0)): # the controls to build (all when no
                 guidance=lambda: W.FloatSlider(value=guidance[0], min=1.0, max=8.0, step=0.5, description='guidance: text', **wide),
                 patient_guidance=lambda: W.FloatSlider(value=guidance[1], min=1.0, max=8.0, step=0.5,
                                                        description='guidance: patient', **wide),
+                age_guidance=lambda: W.FloatSlider(value=guidance[2], min=0.0, max=8.0, step=0.5, description='guidance: age', **wide),
                 seed=lambda: W.IntText(value=0, description='seed'))
     return {n: make[n]() for n in (names or make)}
 
-def _guidance(box)->tuple: return (float(box.guidance.value), float(box.patient_guidance.value))   # (text, patient)
+def _guidance(box)->tuple: # (text, patient, age) scales from the sliders
+    return float(box.guidance.value), float(box.patient_guidance.value), float(box.age_guidance.value)
 
 def _report(box)->str: # the picked statements when any, else the typed report
     picked = getattr(box, 'statements', None)
@@ -282,11 +284,11 @@ SWEEP_HEADLINE = dict(hr=('qt_ms', 'QT', 'ms per bpm'), age=('limb_qrs_amp_max',
 def sweep_widget(pipe):
     "Sweep explorer: choose the variable, its range, k and the guidance; shows the measurement curves and the headline slope."
     import ipywidgets as W
-    c = _controls('report', 'sampler', 'steps', 'guidance', 'patient_guidance', 'seed', guidance=pipe.sampling['guidance'])
+    c = _controls('report', 'sampler', 'steps', 'guidance', 'patient_guidance', 'age_guidance', 'seed', guidance=pipe.sampling['guidance'])
     controls = dict(report=c['report'], variable=W.Dropdown(options=list(SWEEP_HEADLINE), value='hr', description='sweep'),
                     lo=W.FloatText(value=50, description='from'), hi=W.FloatText(value=120, description='to'),
                     n_values=W.IntSlider(value=5, min=2, max=9, description='values'), k=W.IntSlider(value=4, min=1, max=32, description='k'),
-                    **{n: c[n] for n in ('sampler', 'steps', 'guidance', 'patient_guidance', 'seed')})
+                    **{n: c[n] for n in ('sampler', 'steps', 'guidance', 'patient_guidance', 'age_guidance', 'seed')})
     def run(box):
         values = np.linspace(box.lo.value, box.hi.value, box.n_values.value).round(1)
         g = _guidance(box)
