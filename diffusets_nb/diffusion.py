@@ -11,9 +11,10 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 from .core import LEADS
+from .conditioning import AGE_CENTER
 
 # %% auto #0
-__all__ = ['SPACINGS', 'SAMPLERS', 'TEXT_FIELDS', 'AGE_REFERENCE', 'linear_betas', 'alphas_cumprod', 'NoiseSchedule', 'add_noise',
+__all__ = ['SPACINGS', 'SAMPLERS', 'TEXT_FIELDS', 'linear_betas', 'alphas_cumprod', 'NoiseSchedule', 'add_noise',
            'training_timesteps', 'eps_loss', 'sampling_timesteps', 'predict_x0', 'ddpm_step', 'sample_ddpm',
            'ddim_step', 'sample_ddim', 'sample_dpmpp_2m', 'get_sampler', 'gaussian_eps_fn', 'cat_conditions',
            'at_reference_age', 'guidance_branches', 'guided_model_fn', 'derivation_matrix', 'limb_projection_matrix',
@@ -246,9 +247,8 @@ def at_reference_age(cond, age:float):
     if not hasattr(cond, 'age'): raise ValueError("age guidance needs a condition with an `age` field.")
     return replace(cond, age=torch.where(cond.age.isnan(), cond.age, torch.full_like(cond.age, float(age))))
 
-AGE_REFERENCE = 60.   # years: the age guidance's contrast, the centre of the age normalisation (`conditioning.AGE_CENTER`)
-
-def guidance_branches(cond, text_scale=1., patient_scale=1., negative=None, age_scale=1., age_reference=AGE_REFERENCE):
+def guidance_branches(cond, text_scale=1., patient_scale=1., age_scale=1., negative=None,
+                      age_reference=AGE_CENTER): # years: the age guidance's contrast, the centre of the age normalisation
     "The (weight, condition) pairs of the guided prediction; zero weights are dropped."
     s_t, s_p, s_a = text_scale, patient_scale, age_scale
     branches = [(1 - s_p, _flags(cond, False, False)), (s_p, _flags(cond, False, True)),
@@ -269,10 +269,10 @@ def guided_model_fn(denoiser, # callable (x, t, cond) -> eps
                     patient_scale:float=1., # s_p: strength of the patient direction
                     age_scale:float=1., # s_a: strength of the age direction alone, against `age_reference`
                     negative=None, # a condition whose statements to guide away from (same batch size)
-                    age_reference:float=AGE_REFERENCE, # a_0 (years): the age the age guidance contrasts with
+                    age_reference:float=AGE_CENTER, # a_0 (years): the age the age guidance contrasts with
                    ): # a `model_fn(x, t) -> eps` for the samplers
     "Classifier-free guidance (Ho & Salimans 2022) with text, patient and age scales and an optional negative prompt."
-    branches = guidance_branches(cond, text_scale, patient_scale, negative, age_scale, age_reference)
+    branches = guidance_branches(cond, text_scale, patient_scale, age_scale, negative, age_reference)
     weights = [w for w, _ in branches]
     stacked = cat_conditions([c for _, c in branches])
     def model_fn(x, t):
