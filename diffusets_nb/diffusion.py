@@ -15,10 +15,10 @@ from .conditioning import AGE_CENTER
 
 # %% auto #0
 __all__ = ['SPACINGS', 'SAMPLERS', 'TEXT_FIELDS', 'linear_betas', 'alphas_cumprod', 'NoiseSchedule', 'add_noise',
-           'training_timesteps', 'eps_loss', 'sampling_timesteps', 'predict_x0', 'ddpm_step', 'sample_ddpm',
-           'ddim_step', 'sample_ddim', 'sample_dpmpp_2m', 'get_sampler', 'gaussian_eps_fn', 'cat_conditions',
-           'at_reference_age', 'guidance_branches', 'guided_model_fn', 'derivation_matrix', 'limb_projection_matrix',
-           'project_limb_leads']
+           'training_timesteps', 'truncated_snr_weights', 'eps_loss', 'sampling_timesteps', 'predict_x0', 'ddpm_step',
+           'sample_ddpm', 'ddim_step', 'sample_ddim', 'sample_dpmpp_2m', 'get_sampler', 'gaussian_eps_fn',
+           'cat_conditions', 'at_reference_age', 'guidance_branches', 'guided_model_fn', 'derivation_matrix',
+           'limb_projection_matrix', 'project_limb_leads']
 
 # %% ../nbs/07_diffusion.ipynb #6d1b1234
 def linear_betas(n_steps:int=1000, # number of diffusion steps T
@@ -75,6 +75,16 @@ def training_timesteps(n:int, generator:torch.Generator=None,
     low = torch.rand(n, generator=generator) < low_fraction
     return torch.where(low, torch.randint(t_range[0], low_max, (n,), generator=generator), t)
 
+# %% ../nbs/07_diffusion.ipynb #82810fa1
+def truncated_snr_weights(t:torch.Tensor, # (B,) integer steps
+                          schedule:NoiseSchedule,
+                          cap:float=1., # the largest weight; 1: every weight is 1 (the paper's ε-loss)
+                         )->torch.Tensor: # (B,) float32
+    "Truncated-SNR loss weights (Salimans & Ho 2022), capped: min(max(1, 1/SNR_t), cap) for the ε-loss of step t."
+    if not cap >= 1: raise ValueError(f"snr_weight_max must be at least 1; got {cap}.")
+    a = schedule.alphas_cumprod[t.long().cpu()]
+    return ((1 - a) / a).clamp(1, cap).float().to(t.device)
+
 # %% ../nbs/07_diffusion.ipynb #8fa0f055
 def eps_loss(model, # callable (x_t, t, cond) -> predicted noise
              x0:torch.Tensor, # (B, ...) clean latents
@@ -84,12 +94,15 @@ def eps_loss(model, # callable (x_t, t, cond) -> predicted noise
              t_range:tuple=(1, 998), # inclusive range of t, the paper's 1…998
              low_fraction:float=0., # share of draws taken from t_range[0]…low_max-1 instead (0: the paper)
              low_max:int=250,
+             snr_weight_max:float=1., # cap of the truncated-SNR weights (1: the paper's unweighted loss)
             )->torch.Tensor: # scalar: summed squared error per sample, averaged over the batch
-    "The DDPM ε-prediction loss (Ho et al. 2020) with the paper's t range and reduction, optionally more low-t draws."
+    "The DDPM ε-prediction loss (Ho et al. 2020) with the paper's t range and reduction; optionally more low-t draws or truncated-SNR weights."
     t = training_timesteps(x0.shape[0], generator, t_range, low_fraction, low_max).to(x0.device)
     eps = torch.randn(x0.shape, generator=generator, dtype=x0.dtype).to(x0.device)
+    w = truncated_snr_weights(t, schedule, snr_weight_max)
     pred = model(add_noise(x0, eps, t, schedule), t, cond)
-    return (pred - eps).pow(2).sum() / x0.shape[0]
+    if snr_weight_max == 1: return (pred - eps).pow(2).sum() / x0.shape[0]   # the paper's loss, bit for bit
+    return ((pred - eps).pow(2).flatten(1).sum(1) * w).sum() / x0.shape[0]
 
 # %% ../nbs/07_diffusion.ipynb #c263f3b3
 SPACINGS = ('linear', 'quadratic')

@@ -19,7 +19,7 @@ from .vae import VAE, VAEConfig, kl_weight, vae_loss
 from .data import ECGCache
 from .core import LEADS, atomic_write, validate_report, validate_age, validate_hr, validate_sex
 from .conditioning import Condition, SEX_CODES, encode_conditions, drop_conditions, split_report
-from .diffusion import NoiseSchedule, add_noise, eps_loss, training_timesteps
+from .diffusion import NoiseSchedule, add_noise, eps_loss, training_timesteps, truncated_snr_weights
 
 # %% auto #0
 __all__ = ['T_BUCKETS', 'TrainConfig', 'lr_factor', 'batch_indices', 'step_generator', 'weighted_batch_indices', 'model_device',
@@ -389,11 +389,13 @@ class DenoiserTask:
                  p_text:float=0.1, p_patient:float=0.1, # condition-dropout probabilities
                  n_val:int=256, schedule=None,
                  balance:float=0., # `statement_balance_weights` exponent (0: uniform sampling, the paper)
-                 low_t_fraction:float=0., low_t_max:int=250): # share of timesteps drawn below low_t_max (0: the paper)
+                 low_t_fraction:float=0., low_t_max:int=250, # share of timesteps drawn below low_t_max (0: the paper)
+                 snr_weight_max:float=1.): # cap of the truncated-SNR loss weights (1: the paper's unweighted loss)
         self.model, self.encoder, self.p_text, self.p_patient = denoiser, encoder, p_text, p_patient
-        self.low_t = dict(low_fraction=low_t_fraction, low_max=low_t_max)
-        training_timesteps(1, low_fraction=low_t_fraction, low_max=low_t_max)   # checks the settings now, not at step 1
         self.schedule = schedule or NoiseSchedule.paper()
+        self.loss_options = dict(low_fraction=low_t_fraction, low_max=low_t_max, snr_weight_max=snr_weight_max)
+        training_timesteps(1, low_fraction=low_t_fraction, low_max=low_t_max)   # checks the settings now, not at step 1
+        truncated_snr_weights(torch.ones(1), self.schedule, snr_weight_max)
         reasons = _valid_conditions(train.records(np.arange(len(train))))
         self.excluded = train.records(np.flatnonzero(reasons != '')).assign(reason=reasons[reasons != ''].values)
         self.data = copy.copy(train)   # a view with the valid rows; the caller's set stays as it was
@@ -402,7 +404,7 @@ class DenoiserTask:
         records = self.data.records(np.arange(self.n_train))
         self.sample_weights = statement_balance_weights(records.report, balance) if balance else None
         self.task_config = dict(p_text=p_text, p_patient=p_patient, balance=balance, low_t_fraction=low_t_fraction,
-                                low_t_max=low_t_max)
+                                low_t_max=low_t_max, snr_weight_max=snr_weight_max)
         self.model_config = dict(kind='denoiser', **asdict(denoiser.config), text_encoder=encoder.id)
         self._table, self._where = None, {}
         self.conditions(records)   # embed every distinct report now, once
@@ -433,7 +435,7 @@ def loss(self:DenoiserTask, model, batch, generator, epoch):
     dev = model_device(model)   # draws come from the CPU generator (reproducible anywhere), then move
     z = self.data.sample(idx, generator).to(dev)
     cond = drop_conditions(cond, self.p_text, self.p_patient, generator).to(dev)
-    return eps_loss(model, z, cond, self.schedule, generator, **self.low_t), {}
+    return eps_loss(model, z, cond, self.schedule, generator, **self.loss_options), {}
 
 # %% ../nbs/08_train.ipynb #470202f6
 @patch
@@ -477,7 +479,7 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
                    encoder=None, # text encoder; defaults to `default_encoder()` (cached MiniLM)
                    mode:str='tokens', # conditioning: 'tokens' (statement cross-attention) or 'paper' (one vector)
                    p_text:float=0.1, p_patient:float=0.1, n_val:int=256, progress:bool=True, stop_after:int=None,
-                   balance:float=0., low_t_fraction:float=0., low_t_max:int=250, # see `DenoiserTask`
+                   balance:float=0., low_t_fraction:float=0., low_t_max:int=250, snr_weight_max:float=1., # see `DenoiserTask`
                    text_film:bool=False, # the pooled report also feeds every block's AdaGN (see `DenoiserConfig`)
                    init=None, # a denoiser run folder, or a saved model folder or name ('default'), whose EMA weights start a new run
                    **train_config)->nn.Module: # `TrainConfig` fields
@@ -494,6 +496,7 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
             raise ValueError(f"{init} was trained with text encoder {start.text_encoder_id!r}, not {encoder.id!r}.")
         warm_start(model, start.state_dict())
     task = DenoiserTask(model, lat.split('train'), encoder, lat.split('val'), p_text, p_patient, n_val,
-                        balance=balance, low_t_fraction=low_t_fraction, low_t_max=low_t_max)
+                        balance=balance, low_t_fraction=low_t_fraction, low_t_max=low_t_max,
+                        snr_weight_max=snr_weight_max)
     if init is not None: task.task_config['init'] = str(init)
     return train(task, config, out_dir, progress=progress, stop_after=stop_after)
