@@ -744,6 +744,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'diffusets_nb.train._setup': ('train.html#_setup', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train._trim_log': ('train.html#_trim_log', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train._valid_conditions': ('train.html#_valid_conditions', 'diffusets_nb/train.py'),
+                                    'diffusets_nb.train.age_balance_weights': ('train.html#age_balance_weights', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train.batch_indices': ('train.html#batch_indices', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train.ema_update': ('train.html#ema_update', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train.encode_latents': ('train.html#encode_latents', 'diffusets_nb/train.py'),

@@ -25,7 +25,7 @@ from .diffusion import NoiseSchedule, add_noise, eps_loss, training_timesteps, t
 __all__ = ['T_BUCKETS', 'TrainConfig', 'lr_factor', 'batch_indices', 'step_generator', 'weighted_batch_indices', 'model_device',
            'ema_update', 'save_checkpoint', 'read_checkpoint', 'load_checkpoint', 'train', 'r2_per_lead', 'r2_pooled',
            'VAETask', 'reconstruct', 'latent_scale', 'train_vae', 'load_trained', 'encode_latents', 'LatentSet',
-           'statement_balance_weights', 'DenoiserTask', 'warm_start', 'train_denoiser']
+           'statement_balance_weights', 'age_balance_weights', 'DenoiserTask', 'warm_start', 'train_denoiser']
 
 # %% ../nbs/08_train.ipynb #f7d68504
 @dataclass
@@ -379,6 +379,19 @@ def statement_balance_weights(reports, # one report per record
     w = prevalence ** -alpha
     return w / w.mean()
 
+# %% ../nbs/08_train.ipynb #fa0f5509
+def age_balance_weights(ages, # one age in years per record (nan: missing, a band of its own)
+                        alpha:float=0.5, # 0: uniform; 1: each age band about equally often
+                        width:float=5.)->np.ndarray: # band width in years
+    "Sampling weight of each record, (1 / share of its age band)^alpha, scaled to mean 1."
+    if not 0 <= alpha <= 1: raise ValueError(f"age_balance must be in [0, 1]; got {alpha}.")
+    if not width > 0: raise ValueError(f"width must be a positive number of years; got {width}.")
+    ages = np.asarray(ages, float)
+    band = np.where(np.isnan(ages), -1, np.floor(np.nan_to_num(ages) / width))
+    _, inverse, counts = np.unique(band, return_inverse=True, return_counts=True)
+    w = (counts[inverse] / len(ages)) ** -alpha
+    return w / w.mean()
+
 # %% ../nbs/08_train.ipynb #d81ce8a7
 class DenoiserTask:
     "Train a denoiser on pre-computed latents with condition dropout; validation: loss per timestep bucket."
@@ -389,6 +402,7 @@ class DenoiserTask:
                  p_text:float=0.1, p_patient:float=0.1, # condition-dropout probabilities
                  n_val:int=256, schedule=None,
                  balance:float=0., # `statement_balance_weights` exponent (0: uniform sampling, the paper)
+                 age_balance:float=0., # `age_balance_weights` exponent (0: uniform, the paper); multiplies `balance`'s
                  low_t_fraction:float=0., low_t_max:int=250, # share of timesteps drawn below low_t_max (0: the paper)
                  snr_weight_max:float=1.): # cap of the truncated-SNR loss weights (1: the paper's unweighted loss)
         self.model, self.encoder, self.p_text, self.p_patient = denoiser, encoder, p_text, p_patient
@@ -402,8 +416,9 @@ class DenoiserTask:
         self.data.rows = train.rows[(reasons == '').to_numpy()]
         self.n_train = len(self.data)
         records = self.data.records(np.arange(self.n_train))
-        self.sample_weights = statement_balance_weights(records.report, balance) if balance else None
-        self.task_config = dict(p_text=p_text, p_patient=p_patient, balance=balance, low_t_fraction=low_t_fraction,
+        w = statement_balance_weights(records.report, balance) * age_balance_weights(records.age, age_balance)
+        self.sample_weights = w / w.mean() if balance or age_balance else None
+        self.task_config = dict(p_text=p_text, p_patient=p_patient, balance=balance, age_balance=age_balance, low_t_fraction=low_t_fraction,
                                 low_t_max=low_t_max, snr_weight_max=snr_weight_max)
         self.model_config = dict(kind='denoiser', **asdict(denoiser.config), text_encoder=encoder.id)
         self._table, self._where = None, {}
@@ -479,7 +494,7 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
                    encoder=None, # text encoder; defaults to `default_encoder()` (cached MiniLM)
                    mode:str='tokens', # conditioning: 'tokens' (statement cross-attention) or 'paper' (one vector)
                    p_text:float=0.1, p_patient:float=0.1, n_val:int=256, progress:bool=True, stop_after:int=None,
-                   balance:float=0., low_t_fraction:float=0., low_t_max:int=250, snr_weight_max:float=1., # see `DenoiserTask`
+                   balance:float=0., age_balance:float=0., low_t_fraction:float=0., low_t_max:int=250, snr_weight_max:float=1., # see `DenoiserTask`
                    text_film:bool=False, # the pooled report also feeds every block's AdaGN (see `DenoiserConfig`)
                    init=None, # a denoiser run folder, or a saved model folder or name ('default'), whose EMA weights start a new run
                    **train_config)->nn.Module: # `TrainConfig` fields
@@ -496,7 +511,7 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
             raise ValueError(f"{init} was trained with text encoder {start.text_encoder_id!r}, not {encoder.id!r}.")
         warm_start(model, start.state_dict())
     task = DenoiserTask(model, lat.split('train'), encoder, lat.split('val'), p_text, p_patient, n_val,
-                        balance=balance, low_t_fraction=low_t_fraction, low_t_max=low_t_max,
+                        balance=balance, age_balance=age_balance, low_t_fraction=low_t_fraction, low_t_max=low_t_max,
                         snr_weight_max=snr_weight_max)
     if init is not None: task.task_config['init'] = str(init)
     return train(task, config, out_dir, progress=progress, stop_after=stop_after)
