@@ -416,8 +416,10 @@ class DenoiserTask:
         self.data.rows = train.rows[(reasons == '').to_numpy()]
         self.n_train = len(self.data)
         records = self.data.records(np.arange(self.n_train))
-        w = statement_balance_weights(records.report, balance) * age_balance_weights(records.age, age_balance)
-        self.sample_weights = w / w.mean() if balance or age_balance else None
+        self.sample_weights = None   # uniform draws, the paper's
+        if balance or age_balance:
+            w = statement_balance_weights(records.report, balance) * age_balance_weights(records.age, age_balance)
+            self.sample_weights = w / w.mean()
         self.task_config = dict(p_text=p_text, p_patient=p_patient, balance=balance, age_balance=age_balance, low_t_fraction=low_t_fraction,
                                 low_t_max=low_t_max, snr_weight_max=snr_weight_max)
         self.model_config = dict(kind='denoiser', **asdict(denoiser.config), text_encoder=encoder.id)
