@@ -367,6 +367,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                        'diffusets_nb.denoiser.Block': ('denoiser.html#block', 'diffusets_nb/denoiser.py'),
                                        'diffusets_nb.denoiser.Block.__init__': ('denoiser.html#block.__init__', 'diffusets_nb/denoiser.py'),
                                        'diffusets_nb.denoiser.Block.forward': ('denoiser.html#block.forward', 'diffusets_nb/denoiser.py'),
+                                       'diffusets_nb.denoiser.Block.modulation': ( 'denoiser.html#block.modulation',
+                                                                                   'diffusets_nb/denoiser.py'),
                                        'diffusets_nb.denoiser.Denoiser': ('denoiser.html#denoiser', 'diffusets_nb/denoiser.py'),
                                        'diffusets_nb.denoiser.Denoiser.__init__': ( 'denoiser.html#denoiser.__init__',
                                                                                     'diffusets_nb/denoiser.py'),

@@ -37,11 +37,14 @@ class DenoiserConfig:
     mode: str = 'tokens'                           # 'paper' or 'tokens'
     context_dim: int = 128                         # 'tokens': size of the context tokens and the patient token
     text_film: bool = False                        # 'tokens': the pooled report also feeds every block's AdaGN
+    ada_hidden: int = 0                            # 'tokens': width of a step-dependent AdaGN branch (0: linear map alone)
 
     def __post_init__(self):
         self.widths = tuple(int(w) for w in self.widths)
         if self.mode not in MODES: raise ValueError(f"mode must be 'paper' or 'tokens'; got {self.mode!r}.")
         if self.text_film and self.mode != 'tokens': raise ValueError("text_film needs mode 'tokens'.")
+        if not (isinstance(self.ada_hidden, int) and self.ada_hidden >= 0): raise ValueError(f"ada_hidden must be a whole number ≥ 0; got {self.ada_hidden!r}.")
+        if self.ada_hidden and self.mode != 'tokens': raise ValueError("ada_hidden needs mode 'tokens'.")
         if self.kernel % 2 == 0 or self.bottleneck_kernel % 2 == 0: raise ValueError("kernel sizes must be odd.")
         if len(self.widths) < 1: raise ValueError("widths must have at least one level.")
 
@@ -123,7 +126,7 @@ def fused_attention(self:Attention, h, # (B, L, C) normalised features
 class Block(nn.Module):
     "One U-Net block: time embedding, Conv, GroupNorm, Mish, Conv 1×1, self- and cross-attention, Conv, + residual."
     def __init__(self, c_in:int, c_out:int, cfg:DenoiserConfig, kernel:int=None, mid_kernel:int=1,
-                 heads:int=None, hidden:int=None, cond_dim:int=None, ada_dim:int=None):
+                 heads:int=None, hidden:int=None, cond_dim:int=None, ada_dim:int=None, ada_hidden:int=0):
         super().__init__()
         k, c_s = kernel or cfg.kernel, (c_in + c_out) // 2
         heads, hidden = heads or cfg.heads, hidden or cfg.hidden_mult * c_in
@@ -135,17 +138,25 @@ class Block(nn.Module):
         self.cond_proj = nn.Sequential(nn.Linear(cond_dim, c_s), nn.LayerNorm(c_s)) if cond_dim else None
         self.ada = nn.Linear(ada_dim, 2 * c_s) if ada_dim else None
         if self.ada is not None: nn.init.zeros_(self.ada.weight); nn.init.zeros_(self.ada.bias)
+        # a linear map adds the patient's scale and shift alike at every step; the MLP lets them change with the step
+        self.ada_mlp = nn.Sequential(nn.Linear(ada_dim, ada_hidden), nn.SiLU(), nn.Linear(ada_hidden, 2 * c_s)) if ada_hidden else None
+        if self.ada_mlp is not None: nn.init.zeros_(self.ada_mlp[-1].weight); nn.init.zeros_(self.ada_mlp[-1].bias)
         self.attn_norm = nn.LayerNorm(c_s)
         self.conv2, self.norm2 = nn.Conv1d(c_s, c_out, k, padding=k // 2), nn.GroupNorm(1, c_out)
         self.skip = nn.Conv1d(c_in, c_out, 1) if c_in != c_out else nn.Identity()
 
 # %% ../nbs/06_denoiser.ipynb #d090479b
 @patch
+def modulation(self:Block, ada): # (B, ada_dim) AdaGN input
+    "The AdaGN scale and shift (B, 2·C_s): the linear map, plus the step-dependent MLP with `ada_hidden`."
+    return self.ada(ada) if self.ada_mlp is None else self.ada(ada) + self.ada_mlp(ada)
+
+@patch
 def forward(self:Block, x, t_emb, context, mask=None, ada=None):
     "x (B, C_in, L); t_emb (B, time_dim); context (B, S, ·) raw vector (paper) or tokens; ada (B, ada_dim)."
     h = self.norm1(self.conv1(x + self.time(t_emb)[..., None]))
     if self.ada is not None:
-        gamma, beta = self.ada(ada)[..., None].chunk(2, dim=1)
+        gamma, beta = self.modulation(ada)[..., None].chunk(2, dim=1)
         h = (1 + gamma) * h + beta
     h = self.conv_mid(F.mish(h)).transpose(1, 2)
     if self.cond_proj is not None: context = self.cond_proj(context)   # paper: the one condition token
@@ -167,7 +178,7 @@ class Denoiser(nn.Module):
             self.nulls = NullTokens(cfg.text_dim, cfg.context_dim)
             self.patient = PatientEncoder(cfg.context_dim)
             self.text_proj = nn.Sequential(nn.Linear(cfg.text_dim, cfg.context_dim), nn.LayerNorm(cfg.context_dim))
-            kw = dict(ada_dim=cfg.time_dim + cfg.context_dim * (2 if cfg.text_film else 1))
+            kw = dict(ada_dim=cfg.time_dim + cfg.context_dim * (2 if cfg.text_film else 1), ada_hidden=cfg.ada_hidden)
         w, c = cfg.widths, cfg.latent_channels
         ins = (c,) + w[:-1]
         self.down = nn.ModuleList(Block(i, o, cfg, **kw) for i, o in zip(ins, w))

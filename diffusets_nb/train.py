@@ -498,6 +498,7 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
                    p_text:float=0.1, p_patient:float=0.1, n_val:int=256, progress:bool=True, stop_after:int=None,
                    balance:float=0., age_balance:float=0., low_t_fraction:float=0., low_t_max:int=250, snr_weight_max:float=1., # see `DenoiserTask`
                    text_film:bool=False, # the pooled report also feeds every block's AdaGN (see `DenoiserConfig`)
+                   ada_hidden:int=0, # width of the step-dependent AdaGN branch (see `DenoiserConfig`; 0: none)
                    init=None, # a denoiser run folder, or a saved model folder or name ('default'), whose EMA weights start a new run
                    **train_config)->nn.Module: # `TrainConfig` fields
     "Train a denoiser preset on pre-computed latents (resuming when `out_dir` holds a checkpoint); returns the EMA model."
@@ -506,7 +507,7 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
     config, lat = TrainConfig(**train_config), LatentSet(latent_dir)
     encoder = default_encoder() if encoder is None else encoder
     torch.manual_seed(config.seed)
-    model = Denoiser(DenoiserConfig.preset(preset, text_dim=encoder.dim, mode=mode, text_film=text_film))
+    model = Denoiser(DenoiserConfig.preset(preset, text_dim=encoder.dim, mode=mode, text_film=text_film, ada_hidden=ada_hidden))
     if init is not None and not (Path(out_dir)/'last.safetensors').exists():   # a resumed run keeps its checkpoint
         start = load_trained(init, part='denoiser')
         if start.text_encoder_id != encoder.id:
