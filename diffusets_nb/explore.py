@@ -20,7 +20,8 @@ from .evaluate import Estimate, bootstrap
 __all__ = ['SWEEP_VARIABLES', 'SWEEP_METRICS', 'SWEEP_HEADLINE', 'sinus_report', 'condition_sweep', 'sweep_trend',
            'sweep_summary', 'phantom_records', 'phantom_sweep', 'compare_trend', 'slerp', 'noise_traversal',
            'switch_model_fn', 'condition_traversal', 'cohort_direction', 'decode_along', 'plot_path',
-           'generator_widget', 'plot_sweep', 'sweep_widget', 'traversal_widget', 'explorer']
+           'generator_widget', 'plot_sweep', 'sweep_widget', 'traversal_widget', 'explorer', 'effect_along_sampling',
+           'effect_when_denoised', 'plot_effect_along']
 
 # %% ../nbs/15_explore.ipynb #f9726676
 SWEEP_VARIABLES = ('age', 'hr', 'sex')
@@ -335,3 +336,71 @@ def explorer(pipe=None):
     tabs = W.Tab([generator_widget(pipe), sweep_widget(pipe), traversal_widget(pipe)])
     for i, name in enumerate(('generate', 'sweep', 'traverse')): tabs.set_title(i, name)
     return tabs
+
+# %% ../nbs/15_explore.ipynb #1c883eb3
+def effect_along_sampling(pipe, a:dict, b:dict, # two conditions: dicts of report, age, sex, hr
+                          direction:torch.Tensor, # (C, L) a direction in the scaled latent, e.g. `cohort_direction`
+                          k:int=32, seed:int=0, sampler:str=None, steps:int=None, guidance=None)->pd.DataFrame:
+    "Share of `direction` by which B's mean predicted clean latent exceeds A's at each sampler step (t = −1: the samples)."
+    from diffusets_nb.pipeline import check_request, _settings
+    from diffusets_nb.diffusion import guided_model_fn, get_sampler, predict_x0
+    shape = (pipe.denoiser.config.latent_channels, N_SAMPLES // 8)
+    d = torch.as_tensor(direction).double().cpu()
+    if tuple(d.shape) != shape: raise ValueError(f"direction must have shape {shape}; got {tuple(d.shape)}.")
+    if not d.norm() > 0: raise ValueError("direction must not be zero.")
+    req = check_request([a['report'], b['report']], [a.get('age'), b.get('age')], [a.get('sex'), b.get('sex')],
+                        [a.get('hr'), b.get('hr')], k, sampler, steps, guidance, None, seed)
+    s, paths = _settings(req, pipe.sampling, None), []
+    for r, g, x, h in zip(req.reports, req.ages, req.sexes, req.hrs):
+        guided = guided_model_fn(pipe.denoiser, pipe.conditions([r] * k, [g] * k, [x] * k, [h] * k).to(pipe.device), *s['guidance'])
+        ts, means = [], []
+        def recording(x_t, t):   # the guided prediction, and the mean clean latent it implies
+            eps = guided(x_t, t)
+            ts.append(float(t.reshape(-1)[0])); means.append(predict_x0(x_t, eps, pipe.schedule.abar(t, x_t)).mean(0).cpu())
+            return eps
+        gen = torch.Generator().manual_seed(req.seed)   # the same noises, fresh noise included, for both conditions
+        x_T = torch.randn((k, *shape), generator=gen)
+        with torch.inference_mode():
+            z = get_sampler(s['sampler'])(recording, x_T.to(pipe.device), pipe.schedule, s['steps'], s['clip_x0'], gen).cpu()
+        paths.append((ts + [-1.0], torch.stack(means + [z.mean(0)]).double()))
+    share = (paths[1][1] - paths[0][1]).flatten(1) @ d.flatten() / (d.flatten() @ d.flatten())
+    return pd.DataFrame(dict(t=paths[0][0], share=share.numpy()))
+
+def effect_when_denoised(pipe, a:dict, b:dict, # two conditions: dicts of report, age, sex, hr
+                         records_a:ECGBatch, records_b:ECGBatch, # real records of each (ideally the same patients)
+                         ts=(999, 950, 900, 800, 700, 600, 400, 200), # the noise levels
+                         seed:int=0, guidance=(1.0, 1.0))->pd.DataFrame:
+    "Noise both cohorts' latents to t (same noises), predict them clean under their own condition: the share of the cohorts' mean difference kept."
+    from diffusets_nb.pipeline import check_request, _settings
+    from diffusets_nb.diffusion import guided_model_fn, add_noise, predict_x0
+    if len(records_a) != len(records_b): raise ValueError(f"the cohorts must have the same size; got {len(records_a)} and {len(records_b)}.")
+    if not all(0 <= t < pipe.schedule.n_steps for t in ts): raise ValueError(f"every t must lie in 0…{pipe.schedule.n_steps - 1}; got {list(ts)}.")
+    req = check_request([a['report'], b['report']], [a.get('age'), b.get('age')], [a.get('sex'), b.get('sex')],
+                        [a.get('hr'), b.get('hr')], 1, None, None, guidance, None, seed)
+    za, zb = _latents(pipe, records_a), _latents(pipe, records_b)
+    d = (zb.mean(0) - za.mean(0)).double().flatten()
+    if not d.norm() > 0: raise ValueError("the two cohorts' latents have the same mean, so there is no difference to keep.")
+    n, scales = len(za), _settings(req, pipe.sampling, None)['guidance']
+    eps = torch.randn(za.shape, generator=torch.Generator().manual_seed(req.seed))
+    fns = [guided_model_fn(pipe.denoiser, pipe.conditions([r] * n, [g] * n, [x] * n, [h] * n).to(pipe.device), *scales)
+           for r, g, x, h in zip(req.reports, req.ages, req.sexes, req.hrs)]
+    shares = []
+    with torch.inference_mode():
+        for t in ts:
+            tt = torch.full((n,), int(t), device=pipe.device)
+            x0 = [predict_x0(x_t, fn(x_t, tt), pipe.schedule.abar(tt, x_t)).mean(0).cpu().double()
+                  for z, fn in ((za, fns[0]), (zb, fns[1])) for x_t in [add_noise(z.to(pipe.device), eps.to(pipe.device), tt, pipe.schedule)]]
+            shares.append(float((x0[1] - x0[0]).flatten() @ d / (d @ d)))
+    return pd.DataFrame(dict(t=list(ts), share=shares))
+
+def plot_effect_along(paths:dict, # label -> table of `effect_along_sampling` or `effect_when_denoised`
+                      ax=None):
+    "The shares against the step, sampling running left to right; a sampled path's samples as a dot at the right edge."
+    ax = ax or plt.subplots(figsize=(6, 3.2))[1]
+    for label, p in paths.items():
+        line, = ax.plot(p.t[p.t >= 0], p.share[p.t >= 0], 'o-' if len(p) < 20 else '-', ms=3, label=label)
+        if (p.t < 0).any(): ax.plot([-40], p.share[p.t < 0].iloc[:1], 'o', color=line.get_color())
+    ax.axhline(1, color='k', lw=0.8, ls='--'); ax.axhline(0, color='0.6', lw=0.6)
+    ax.set(xlim=(1020, -60), xlabel='step t (the dot: the samples)', ylabel='share of the cohort difference')
+    ax.legend(fontsize=8)
+    return ax.figure
