@@ -520,6 +520,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                        'diffusets_nb.evaluate.rfid': ('evaluate.html#rfid', 'diffusets_nb/evaluate.py')},
             'diffusets_nb.explore': { 'diffusets_nb.explore._box': ('explore.html#_box', 'diffusets_nb/explore.py'),
                                       'diffusets_nb.explore._controls': ('explore.html#_controls', 'diffusets_nb/explore.py'),
+                                      'diffusets_nb.explore._endpoint_models': ('explore.html#_endpoint_models', 'diffusets_nb/explore.py'),
                                       'diffusets_nb.explore._guidance': ('explore.html#_guidance', 'diffusets_nb/explore.py'),
                                       'diffusets_nb.explore._latents': ('explore.html#_latents', 'diffusets_nb/explore.py'),
                                       'diffusets_nb.explore._ols_slope': ('explore.html#_ols_slope', 'diffusets_nb/explore.py'),

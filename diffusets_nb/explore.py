@@ -142,17 +142,24 @@ def switch_model_fn(fa, fb, switch_step:float): # two guided model functions; th
         return torch.where(late.reshape(-1, *[1] * (x.ndim - 1)), fa(x, t), fb(x, t))
     return model_fn
 
+def _endpoint_models(pipe, a:dict, b:dict, n:int, # endpoint dicts of report, age, sex, hr; rows per model call
+                     sampler=None, steps=None, guidance=None, seed:int=0):
+    "The checked request and settings for two endpoint conditions, and a guided model function for each."
+    from diffusets_nb.pipeline import check_request, _settings
+    from diffusets_nb.diffusion import guided_model_fn
+    req = check_request([a['report'], b['report']], [a.get('age'), b.get('age')], [a.get('sex'), b.get('sex')],
+                        [a.get('hr'), b.get('hr')], n, sampler, steps, guidance, None, seed)
+    s = _settings(req, pipe.sampling, None)
+    fns = [guided_model_fn(pipe.denoiser, pipe.conditions([r] * n, [g] * n, [x] * n, [h] * n).to(pipe.device), *s['guidance'])
+           for r, g, x, h in zip(req.reports, req.ages, req.sexes, req.hrs)]
+    return req, s, fns
+
 def condition_traversal(pipe, a:dict, b:dict, # endpoint conditions: dicts of report, age, sex, hr
                         n_points:int=7, seed:int=0, sampler:str=None, steps:int=None, guidance=None
                        )->tuple[pd.DataFrame, ECGBatch]:
     "ECGs between two conditions by condition switching: B down to noise level (1 − t)·T, then A; one noise for all."
-    from diffusets_nb.pipeline import check_request, _settings
-    from diffusets_nb.diffusion import guided_model_fn, get_sampler
-    req = check_request([a['report'], b['report']], [a.get('age'), b.get('age')], [a.get('sex'), b.get('sex')],
-                        [a.get('hr'), b.get('hr')], 1, sampler, steps, guidance, None, seed)
-    s = _settings(req, pipe.sampling, None)
-    fa, fb = (guided_model_fn(pipe.denoiser, pipe.conditions([r], [g], [x], [h]).to(pipe.device), *s['guidance'])
-              for r, g, x, h in zip(req.reports, req.ages, req.sexes, req.hrs))
+    from diffusets_nb.diffusion import get_sampler
+    req, s, (fa, fb) = _endpoint_models(pipe, a, b, 1, sampler, steps, guidance, seed)
     ts, T, zs = np.linspace(0, 1, n_points), pipe.schedule.n_steps, []
     for t in ts:   # one point at a time, each from the same seeded generator: the same noise, fresh noise included
         g = torch.Generator().manual_seed(req.seed)
@@ -342,17 +349,14 @@ def effect_along_sampling(pipe, a:dict, b:dict, # two conditions: dicts of repor
                           direction:torch.Tensor, # (C, L) a direction in the scaled latent, e.g. `cohort_direction`
                           k:int=32, seed:int=0, sampler:str=None, steps:int=None, guidance=None)->pd.DataFrame:
     "Share of `direction` by which B's mean predicted clean latent exceeds A's at each sampler step (t = −1: the samples)."
-    from diffusets_nb.pipeline import check_request, _settings
-    from diffusets_nb.diffusion import guided_model_fn, get_sampler, predict_x0
+    from diffusets_nb.diffusion import get_sampler, predict_x0
     shape = (pipe.denoiser.config.latent_channels, N_SAMPLES // 8)
     d = torch.as_tensor(direction).double().cpu()
     if tuple(d.shape) != shape: raise ValueError(f"direction must have shape {shape}; got {tuple(d.shape)}.")
     if not d.norm() > 0: raise ValueError("direction must not be zero.")
-    req = check_request([a['report'], b['report']], [a.get('age'), b.get('age')], [a.get('sex'), b.get('sex')],
-                        [a.get('hr'), b.get('hr')], k, sampler, steps, guidance, None, seed)
-    s, paths = _settings(req, pipe.sampling, None), []
-    for r, g, x, h in zip(req.reports, req.ages, req.sexes, req.hrs):
-        guided = guided_model_fn(pipe.denoiser, pipe.conditions([r] * k, [g] * k, [x] * k, [h] * k).to(pipe.device), *s['guidance'])
+    req, s, fns = _endpoint_models(pipe, a, b, k, sampler, steps, guidance, seed)
+    paths = []
+    for guided in fns:
         ts, means = [], []
         def recording(x_t, t):   # the guided prediction, and the mean clean latent it implies
             eps = guided(x_t, t)
@@ -371,19 +375,14 @@ def effect_when_denoised(pipe, a:dict, b:dict, # two conditions: dicts of report
                          ts=(999, 950, 900, 800, 700, 600, 400, 200), # the noise levels
                          seed:int=0, guidance=(1.0, 1.0))->pd.DataFrame:
     "Noise both cohorts' latents to t (same noises), predict them clean under their own condition: the share of the cohorts' mean difference kept."
-    from diffusets_nb.pipeline import check_request, _settings
-    from diffusets_nb.diffusion import guided_model_fn, add_noise, predict_x0
+    from diffusets_nb.diffusion import add_noise, predict_x0
     if len(records_a) != len(records_b): raise ValueError(f"the cohorts must have the same size; got {len(records_a)} and {len(records_b)}.")
     if not all(0 <= t < pipe.schedule.n_steps for t in ts): raise ValueError(f"every t must lie in 0…{pipe.schedule.n_steps - 1}; got {list(ts)}.")
-    req = check_request([a['report'], b['report']], [a.get('age'), b.get('age')], [a.get('sex'), b.get('sex')],
-                        [a.get('hr'), b.get('hr')], 1, None, None, guidance, None, seed)
     za, zb = _latents(pipe, records_a), _latents(pipe, records_b)
     d = (zb.mean(0) - za.mean(0)).double().flatten()
     if not d.norm() > 0: raise ValueError("the two cohorts' latents have the same mean, so there is no difference to keep.")
-    n, scales = len(za), _settings(req, pipe.sampling, None)['guidance']
-    eps = torch.randn(za.shape, generator=torch.Generator().manual_seed(req.seed))
-    fns = [guided_model_fn(pipe.denoiser, pipe.conditions([r] * n, [g] * n, [x] * n, [h] * n).to(pipe.device), *scales)
-           for r, g, x, h in zip(req.reports, req.ages, req.sexes, req.hrs)]
+    req, _, fns = _endpoint_models(pipe, a, b, len(za), guidance=guidance, seed=seed)
+    n, eps = len(za), torch.randn(za.shape, generator=torch.Generator().manual_seed(req.seed))
     shares = []
     with torch.inference_mode():
         for t in ts:
