@@ -378,10 +378,10 @@ def effect_when_denoised(pipe, a:dict, b:dict, # two conditions: dicts of report
     from diffusets_nb.diffusion import add_noise, predict_x0
     if len(records_a) != len(records_b): raise ValueError(f"the cohorts must have the same size; got {len(records_a)} and {len(records_b)}.")
     if not all(0 <= t < pipe.schedule.n_steps for t in ts): raise ValueError(f"every t must lie in 0…{pipe.schedule.n_steps - 1}; got {list(ts)}.")
+    req, _, fns = _endpoint_models(pipe, a, b, len(records_a), guidance=guidance, seed=seed)  # refuse a bad request before encoding
     za, zb = _latents(pipe, records_a), _latents(pipe, records_b)
     d = (zb.mean(0) - za.mean(0)).double().flatten()
     if not d.norm() > 0: raise ValueError("the two cohorts' latents have the same mean, so there is no difference to keep.")
-    req, _, fns = _endpoint_models(pipe, a, b, len(za), guidance=guidance, seed=seed)
     n, eps = len(za), torch.randn(za.shape, generator=torch.Generator().manual_seed(req.seed))
     shares = []
     with torch.inference_mode():
