@@ -757,6 +757,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'diffusets_nb.train.batch_indices': ('train.html#batch_indices', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train.ema_update': ('train.html#ema_update', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train.encode_latents': ('train.html#encode_latents', 'diffusets_nb/train.py'),
+                                    'diffusets_nb.train.freeze_except': ('train.html#freeze_except', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train.latent_scale': ('train.html#latent_scale', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train.load_checkpoint': ('train.html#load_checkpoint', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train.load_trained': ('train.html#load_trained', 'diffusets_nb/train.py'),

@@ -89,7 +89,8 @@ def cmd_train(args):
                          encoder=encoder_from_name(cfg.get('encoder', 'default')), mode=cfg.get('mode', 'tokens'),
                          p_text=cfg.get('p_text', 0.1), p_patient=cfg.get('p_patient', 0.1),
                          init=args.init,   # a run folder, a saved model folder or a model name ('default')
-                         **{k: cfg[k] for k in ('balance', 'age_balance', 'low_t_fraction', 'low_t_max', 'snr_weight_max', 'text_film', 'ada_hidden') if k in cfg}, **cfg['train'])
+                         **{k: cfg[k] for k in ('balance', 'age_balance', 'low_t_fraction', 'low_t_max', 'band_t_fraction', 'band_t', 'snr_weight_max',
+                                              'text_film', 'ada_hidden', 'trainable') if k in cfg}, **cfg['train'])
     elif args.model == 'clip':
         from diffusets_nb.ecgclip import ClipConfig, train_clip
         try: model = ClipConfig(**cfg.get('model', {}))

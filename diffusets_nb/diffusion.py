@@ -66,14 +66,23 @@ def add_noise(x0:torch.Tensor, # (B, ...) clean samples
 def training_timesteps(n:int, generator:torch.Generator=None,
                        t_range:tuple=(1, 998), # inclusive range of t
                        low_fraction:float=0., # share of the draws made uniform on t_range[0]…low_max-1 instead
-                       low_max:int=250)->torch.Tensor: # (n,) long
-    "Timesteps for the ε-loss: uniform on `t_range` (the paper), with `low_fraction` of them drawn below `low_max`."
+                       low_max:int=250,
+                       band_fraction:float=0., # share of the draws made uniform on band[0]…band[1] instead
+                       band:tuple=(400, 900))->torch.Tensor: # (n,) long
+    "Timesteps for the ε-loss: uniform on `t_range` (the paper), with `low_fraction` of them below `low_max` and `band_fraction` on `band`."
     if not 0 <= low_fraction <= 1: raise ValueError(f"low_fraction must be in [0, 1]; got {low_fraction}.")
     if not t_range[0] < low_max <= t_range[1] + 1: raise ValueError(f"low_max must lie in ({t_range[0]}, {t_range[1] + 1}]; got {low_max}.")
+    if not (0 <= band_fraction and low_fraction + band_fraction <= 1 + 1e-9):
+        raise ValueError(f"band_fraction must be at least 0 and at most 1 - low_fraction; got {band_fraction}.")
+    if not (len(band) == 2 and t_range[0] <= band[0] <= band[1] <= t_range[1]):
+        raise ValueError(f"band must be (lo, hi) with {t_range[0]} ≤ lo ≤ hi ≤ {t_range[1]}; got {tuple(band)}.")
     t = torch.randint(t_range[0], t_range[1] + 1, (n,), generator=generator)
-    if low_fraction == 0: return t   # exactly the paper's draws
-    low = torch.rand(n, generator=generator) < low_fraction
-    return torch.where(low, torch.randint(t_range[0], low_max, (n,), generator=generator), t)
+    if low_fraction == 0 and band_fraction == 0: return t   # exactly the paper's draws
+    u = torch.rand(n, generator=generator)
+    if low_fraction: t = torch.where(u < low_fraction, torch.randint(t_range[0], low_max, (n,), generator=generator), t)
+    if band_fraction == 0: return t
+    in_band = (u >= low_fraction) & (u < low_fraction + band_fraction)
+    return torch.where(in_band, torch.randint(band[0], band[1] + 1, (n,), generator=generator), t)
 
 # %% ../nbs/07_diffusion.ipynb #82810fa1
 def truncated_snr_weights(t:torch.Tensor, # (B,) integer steps
@@ -94,10 +103,12 @@ def eps_loss(model, # callable (x_t, t, cond) -> predicted noise
              t_range:tuple=(1, 998), # inclusive range of t, the paper's 1…998
              low_fraction:float=0., # share of draws taken from t_range[0]…low_max-1 instead (0: the paper)
              low_max:int=250,
+             band_fraction:float=0., # share of draws taken from band[0]…band[1] instead (0: the paper)
+             band:tuple=(400, 900),
              snr_weight_max:float=1., # cap of the truncated-SNR weights (1: the paper's unweighted loss)
             )->torch.Tensor: # scalar: summed squared error per sample, averaged over the batch
     "The DDPM ε-prediction loss (Ho et al. 2020) with the paper's t range and reduction; optionally more low-t draws or truncated-SNR weights."
-    t = training_timesteps(x0.shape[0], generator, t_range, low_fraction, low_max).to(x0.device)
+    t = training_timesteps(x0.shape[0], generator, t_range, low_fraction, low_max, band_fraction, band).to(x0.device)
     eps = torch.randn(x0.shape, generator=generator, dtype=x0.dtype).to(x0.device)
     w = truncated_snr_weights(t, schedule, snr_weight_max)
     pred = model(add_noise(x0, eps, t, schedule), t, cond)

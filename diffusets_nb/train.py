@@ -5,7 +5,7 @@ atomic safetensors checkpoints with exact resume, a metrics log, and multi-proce
 
 # %% ../nbs/08_train.ipynb #a7f4d5f9
 from __future__ import annotations
-import copy, json, math, os, time, tempfile
+import copy, fnmatch, json, math, os, time, tempfile
 from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
 import numpy as np
@@ -22,10 +22,11 @@ from .conditioning import Condition, SEX_CODES, encode_conditions, drop_conditio
 from .diffusion import NoiseSchedule, add_noise, eps_loss, training_timesteps, truncated_snr_weights
 
 # %% auto #0
-__all__ = ['T_BUCKETS', 'TrainConfig', 'lr_factor', 'batch_indices', 'step_generator', 'weighted_batch_indices', 'model_device',
-           'ema_update', 'save_checkpoint', 'read_checkpoint', 'load_checkpoint', 'train', 'r2_per_lead', 'r2_pooled',
-           'VAETask', 'reconstruct', 'latent_scale', 'train_vae', 'load_trained', 'encode_latents', 'LatentSet',
-           'statement_balance_weights', 'age_balance_weights', 'DenoiserTask', 'warm_start', 'train_denoiser']
+__all__ = ['T_BUCKETS', 'TRAINABLE', 'TrainConfig', 'lr_factor', 'batch_indices', 'step_generator', 'weighted_batch_indices',
+           'model_device', 'ema_update', 'save_checkpoint', 'read_checkpoint', 'load_checkpoint', 'train',
+           'r2_per_lead', 'r2_pooled', 'VAETask', 'reconstruct', 'latent_scale', 'train_vae', 'load_trained',
+           'encode_latents', 'LatentSet', 'statement_balance_weights', 'age_balance_weights', 'DenoiserTask',
+           'warm_start', 'freeze_except', 'train_denoiser']
 
 # %% ../nbs/08_train.ipynb #f7d68504
 @dataclass
@@ -404,11 +405,14 @@ class DenoiserTask:
                  balance:float=0., # `statement_balance_weights` exponent (0: uniform sampling, the paper)
                  age_balance:float=0., # `age_balance_weights` exponent (0: uniform, the paper); multiplies `balance`'s
                  low_t_fraction:float=0., low_t_max:int=250, # share of timesteps drawn below low_t_max (0: the paper)
+                 band_t_fraction:float=0., band_t:tuple=(400, 900), # share of timesteps drawn on band_t[0]…band_t[1] (0: the paper)
                  snr_weight_max:float=1.): # cap of the truncated-SNR loss weights (1: the paper's unweighted loss)
         self.model, self.encoder, self.p_text, self.p_patient = denoiser, encoder, p_text, p_patient
         self.schedule = schedule or NoiseSchedule.paper()
-        self.loss_options = dict(low_fraction=low_t_fraction, low_max=low_t_max, snr_weight_max=snr_weight_max)
-        training_timesteps(1, low_fraction=low_t_fraction, low_max=low_t_max)   # checks the settings now, not at step 1
+        band_t = tuple(band_t)   # a JSON config gives a list
+        self.loss_options = dict(low_fraction=low_t_fraction, low_max=low_t_max, band_fraction=band_t_fraction, band=band_t,
+                                 snr_weight_max=snr_weight_max)
+        training_timesteps(1, low_fraction=low_t_fraction, low_max=low_t_max, band_fraction=band_t_fraction, band=band_t)   # checks now, not at step 1
         truncated_snr_weights(torch.ones(1), self.schedule, snr_weight_max)
         reasons = _valid_conditions(train.records(np.arange(len(train))))
         self.excluded = train.records(np.flatnonzero(reasons != '')).assign(reason=reasons[reasons != ''].values)
@@ -421,7 +425,7 @@ class DenoiserTask:
             w = statement_balance_weights(records.report, balance) * age_balance_weights(records.age, age_balance)
             self.sample_weights = w / w.mean()
         self.task_config = dict(p_text=p_text, p_patient=p_patient, balance=balance, age_balance=age_balance, low_t_fraction=low_t_fraction,
-                                low_t_max=low_t_max, snr_weight_max=snr_weight_max)
+                                low_t_max=low_t_max, band_t_fraction=band_t_fraction, band_t=list(band_t), snr_weight_max=snr_weight_max)
         self.model_config = dict(kind='denoiser', **asdict(denoiser.config), text_encoder=encoder.id)
         self._table, self._where = None, {}
         self.conditions(records)   # embed every distinct report now, once
@@ -489,6 +493,20 @@ def warm_start(model:nn.Module, state:dict)->list: # returns the names left at t
     if unused: raise ValueError(f"the initial weights hold {len(unused)} tensors this model lacks, e.g. {unused[0]}.")
     return fresh
 
+# %% ../nbs/08_train.ipynb #f3f9e00b
+TRAINABLE = {'all': ('*',), 'patient': ('patient.*', 'nulls.null_patient', '*.ada_mlp.*')}
+
+def freeze_except(model:nn.Module, trainable='all', # a name in `TRAINABLE`, or a list of shell-style parameter-name patterns
+                 )->int: # the number of trainable parameters left
+    "Switch off the gradients of every parameter of `model` that no pattern of `trainable` matches."
+    patterns = TRAINABLE.get(trainable) if isinstance(trainable, str) else trainable
+    if patterns is None or isinstance(patterns, str) or not all(isinstance(s, str) for s in patterns):
+        raise ValueError(f"trainable must be one of {sorted(TRAINABLE)} or a list of name patterns; got {trainable!r}.")
+    for name, p in model.named_parameters(): p.requires_grad_(any(fnmatch.fnmatchcase(name, s) for s in patterns))
+    n = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    if n == 0: raise ValueError(f"trainable {trainable!r} matches none of the model's parameters.")
+    return n
+
 # %% ../nbs/08_train.ipynb #06a95c9d
 def train_denoiser(latent_dir, # a folder written by `encode_latents`
                    out_dir, # run folder
@@ -496,7 +514,9 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
                    encoder=None, # text encoder; defaults to `default_encoder()` (cached MiniLM)
                    mode:str='tokens', # conditioning: 'tokens' (statement cross-attention) or 'paper' (one vector)
                    p_text:float=0.1, p_patient:float=0.1, n_val:int=256, progress:bool=True, stop_after:int=None,
-                   balance:float=0., age_balance:float=0., low_t_fraction:float=0., low_t_max:int=250, snr_weight_max:float=1., # see `DenoiserTask`
+                   balance:float=0., age_balance:float=0., low_t_fraction:float=0., low_t_max:int=250, # see `DenoiserTask`
+                   band_t_fraction:float=0., band_t:tuple=(400, 900), snr_weight_max:float=1., # see `DenoiserTask`
+                   trainable='all', # the parameters the run updates: a name in `TRAINABLE` or a list of name patterns (see `freeze_except`)
                    text_film:bool=False, # the pooled report also feeds every block's AdaGN (see `DenoiserConfig`)
                    ada_hidden:int=0, # width of the step-dependent AdaGN branch (see `DenoiserConfig`; 0: none)
                    init=None, # a denoiser run folder, or a saved model folder or name ('default'), whose EMA weights start a new run
@@ -513,8 +533,10 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
         if start.text_encoder_id != encoder.id:
             raise ValueError(f"{init} was trained with text encoder {start.text_encoder_id!r}, not {encoder.id!r}.")
         warm_start(model, start.state_dict())
+    freeze_except(model, trainable)
     task = DenoiserTask(model, lat.split('train'), encoder, lat.split('val'), p_text, p_patient, n_val,
                         balance=balance, age_balance=age_balance, low_t_fraction=low_t_fraction, low_t_max=low_t_max,
-                        snr_weight_max=snr_weight_max)
+                        band_t_fraction=band_t_fraction, band_t=band_t, snr_weight_max=snr_weight_max)
+    task.task_config['trainable'] = trainable
     if init is not None: task.task_config['init'] = str(init)
     return train(task, config, out_dir, progress=progress, stop_after=stop_after)
