@@ -1,6 +1,6 @@
 """Screen a denoiser for the age effect and the 1st degree A-V block: the QRS-amplitude-vs-age slope of the shipped
-model (or of its VAE with a trained denoiser run) as a share of the phantom's population slope, per seed, and the
-block's adherence on 128 validation conditions (corpus seed 2027), the two figures every age experiment reports.
+model (or of its VAE with a trained denoiser run) as a share of the phantom's population slope, per seed, beside QTc's
+age slope on the same sweep, and the block's adherence on 128 validation conditions (corpus seed 2027).
 
 Usage: python scripts/age_effect.py [--denoiser RUN] [--guidance 2.5,1[,3]] [--seeds 0 1] [--k 16]"""
 import argparse, sys
@@ -28,9 +28,9 @@ def main():
     truth = phantom_sweep(REPORT, 'age', AGES, k=256)   # the population slope (chapter `explore`)
     for seed in args.seeds:
         sweep, _ = condition_sweep(pipe, REPORT, 'age', AGES, k=args.k, seed=seed, guidance=guidance)
-        c = compare_trend(sweep, truth, 'limb_qrs_amp_max')
+        c, q = compare_trend(sweep, truth, 'limb_qrs_amp_max'), compare_trend(sweep, truth, 'qtc_ms')
         print(f"age seed {seed}: {c['ratio']:.0%} of the phantom's slope, model {c['model']}, phantom {c['phantom']}, "
-              f"inside: {c['within_ci']}", flush=True)
+              f"inside: {c['within_ci']}; QTc's age slope {q['ratio']:.0%} of the phantom's", flush=True)
     cond = heldout_conditions(128, '1st degree A-V block', seed=VALIDATION_SEED)
     ecgs = pipe(list(cond.report), age=list(cond.age), sex=list(cond.sex), hr=list(cond.hr), seed=0, guidance=guidance, progress=False)
     m = measure(ecgs)
