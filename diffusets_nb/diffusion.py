@@ -107,7 +107,7 @@ def eps_loss(model, # callable (x_t, t, cond) -> predicted noise
              band:tuple=(400, 900),
              snr_weight_max:float=1., # cap of the truncated-SNR weights (1: the paper's unweighted loss)
             )->torch.Tensor: # scalar: summed squared error per sample, averaged over the batch
-    "The DDPM ε-prediction loss (Ho et al. 2020) with the paper's t range and reduction; optionally more low-t draws or truncated-SNR weights."
+    "The DDPM ε-prediction loss (Ho et al. 2020) with the paper's t range and reduction; optionally more low-t or middle-band draws, or truncated-SNR weights."
     t = training_timesteps(x0.shape[0], generator, t_range, low_fraction, low_max, band_fraction, band).to(x0.device)
     eps = torch.randn(x0.shape, generator=generator, dtype=x0.dtype).to(x0.device)
     w = truncated_snr_weights(t, schedule, snr_weight_max)

@@ -528,12 +528,12 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
     encoder = default_encoder() if encoder is None else encoder
     torch.manual_seed(config.seed)
     model = Denoiser(DenoiserConfig.preset(preset, text_dim=encoder.dim, mode=mode, text_film=text_film, ada_hidden=ada_hidden))
+    freeze_except(model, trainable)   # a bad setting fails before the initial weights load; loading keeps the flags
     if init is not None and not (Path(out_dir)/'last.safetensors').exists():   # a resumed run keeps its checkpoint
         start = load_trained(init, part='denoiser')
         if start.text_encoder_id != encoder.id:
             raise ValueError(f"{init} was trained with text encoder {start.text_encoder_id!r}, not {encoder.id!r}.")
         warm_start(model, start.state_dict())
-    freeze_except(model, trainable)
     task = DenoiserTask(model, lat.split('train'), encoder, lat.split('val'), p_text, p_patient, n_val,
                         balance=balance, age_balance=age_balance, low_t_fraction=low_t_fraction, low_t_max=low_t_max,
                         band_t_fraction=band_t_fraction, band_t=band_t, snr_weight_max=snr_weight_max)
