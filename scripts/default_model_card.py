@@ -1,6 +1,6 @@
 """Evaluate the trained default-model runs, write the model card and its figures, and save the model into the package.
 
-Run by `scripts/train_default.sh` after training; by hand:
+Run by `scripts/train_default.sh` after training; by hand (`--base default`: keep the shipped VAE, card its new denoiser stages):
     python scripts/default_model_card.py --runs data/runs/default --cache data/cache/default --out diffusets_nb/assets/default
 """
 import argparse, json, shutil, subprocess, tempfile, time
@@ -12,11 +12,11 @@ import matplotlib.pyplot as plt, seaborn as sns
 from diffusets_nb.core import LEADS
 from diffusets_nb.data import ECGCache
 from diffusets_nb.train import load_trained, reconstruct, r2_per_lead, r2_pooled, T_BUCKETS
-from diffusets_nb.pipeline import DiffuSETS, heldout_conditions, generate_and_measure, adherence
+from diffusets_nb.pipeline import DiffuSETS, heldout_conditions, generate_and_measure, adherence, run_summary, model_dir, encoder_for_id
 from diffusets_nb.plot import plot_ecgs, save_figure
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLING = dict(sampler='ddpm', steps=100, guidance=(2.5, 1.0))   # the shipped model's defaults (chosen on validation conditions, corpus seed 2027)
+SAMPLING = dict(sampler='ddpm', steps=100, guidance=(2.5, 1.0, 1.5))   # the shipped model's defaults (chosen on validation conditions and sweep seeds, card)
 EXAMPLES = [('Sinus rhythm|Normal ECG', 45, 'F', 68), ('Atrial fibrillation|Abnormal ECG', 78, 'M', 105),
             ('Sinus rhythm|Left bundle branch block|Left axis deviation|Abnormal ECG', 70, 'M', 62)]
 README_COMMAND = ('diffusets generate --report "Sinus rhythm|Normal ECG" --report "Atrial fibrillation|Abnormal ECG" '
@@ -36,16 +36,18 @@ def stage_logs(runs: list) -> pd.DataFrame:
     return pd.concat(logs, ignore_index=True)
 
 
-def curves(vae_run: Path, den_runs: list, path: Path):
-    "Training curves: VAE reconstruction loss and held-out R²; denoiser loss and held-out loss per t bucket, stage after stage."
-    v, d = log_of(vae_run), stage_logs(den_runs)
-    fig, axs = plt.subplots(1, 3, figsize=(13, 3))
-    v[v.split == 'train'].plot(x='step', y='recon', ax=axs[0], logy=True, legend=False, title='VAE: training reconstruction (SSE / record)')
-    v[v.split == 'val'].plot(x='step', y=['r2', 'r2_worst'], ax=axs[1], title='VAE: held-out R²', ylim=(0.8, 1))
+def curves(vae_run, den_runs: list, path: Path):
+    "Training curves: VAE reconstruction loss and held-out R² (unless `vae_run` is None); denoiser loss and held-out loss per t bucket, stage after stage."
+    d = stage_logs(den_runs)
+    fig, axs = plt.subplots(1, 3 if vae_run else 1, figsize=(13, 3) if vae_run else (5, 3), squeeze=False); axs = axs[0]
+    if vae_run:
+        v = log_of(vae_run)
+        v[v.split == 'train'].plot(x='step', y='recon', ax=axs[0], logy=True, legend=False, title='VAE: training reconstruction (SSE / record)')
+        v[v.split == 'val'].plot(x='step', y=['r2', 'r2_worst'], ax=axs[1], title='VAE: held-out R²', ylim=(0.8, 1))
     tr, va = d[d.split == 'train'], d[d.split == 'val']
-    axs[2].plot(tr.step, tr.loss.rolling(10, min_periods=1).mean(), label='training (rolling mean)', color='0.6')
-    for col in [c for c in va.columns if c.startswith('loss_t')]: axs[2].plot(va.step, va[col], marker='.', label=f'held-out {col[5:]}')
-    axs[2].set(yscale='log', title='denoiser: ε-prediction loss', xlabel='step'); axs[2].legend(fontsize=7)
+    axs[-1].plot(tr.step, tr.loss.rolling(10, min_periods=1).mean(), label='training (rolling mean)', color='0.6')
+    for col in [c for c in va.columns if c.startswith('loss_t')]: axs[-1].plot(va.step, va[col], marker='.', label=f'held-out {col[5:]}')
+    axs[-1].set(yscale='log', title='denoiser: ε-prediction loss', xlabel='step'); axs[-1].legend(fontsize=7)
     plt.tight_layout(); save_figure(fig, path); plt.close(fig)
 
 
@@ -53,16 +55,26 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--runs', default='data/runs/default'); ap.add_argument('--cache', default='data/cache/default')
     ap.add_argument('--out', default=str(ROOT/'diffusets_nb/assets/default'))
-    ap.add_argument('--denoiser', nargs='+', default=['denoiser', 'denoiser_film'],
+    ap.add_argument('--denoiser', nargs='+', default=['denoiser', 'denoiser_film', 'denoiser_patient', 'denoiser_patient2'],
                     help='the denoiser runs under --runs, in training order; the last one ships')
+    ap.add_argument('--base', help='a saved model (folder or name) whose VAE ships unchanged: its VAE run summary and training '
+                                   'curves carry over, and only the --denoiser stages trained after it are plotted')
     args = ap.parse_args()
     runs, cache = Path(args.runs), ECGCache(args.cache)
     den_runs = [runs/d for d in args.denoiser]; den = den_runs[-1]
+    scratch = Path(tempfile.mkdtemp()); figs = scratch/'figures'; figs.mkdir()
+    if args.base:   # read before --out may overwrite it
+        base = DiffuSETS.from_pretrained(args.base); vae, vae_summary = base.vae, base.statistics['vae_run']
+        shutil.copy(model_dir(args.base)/'training_curves.png', figs/'training_curves_base.png')
+    else: vae, vae_summary = load_trained(runs/'vae'), run_summary(runs/'vae')
+    def build(card=None, statistics=None):   # the VAE with the last stage's EMA denoiser, as it ships
+        d = load_trained(den)
+        return DiffuSETS(vae, d, encoder_for_id(d.text_encoder_id), 'diffusets-phantom-cpu', SAMPLING, None, None,
+                         dict(vae_run=vae_summary, denoiser_run=run_summary(den), **(statistics or {})), card)
     torch.manual_seed(0)
     stats = dict(training_corpus=f"phantom (synthetic), {len(cache)} records, MIMIC-IV-ECG layout, corpus seed 0; "
                                  f"patient-disjoint splits train {len(cache.split('train'))} / val {len(cache.split('val'))} / test {len(cache.split('test'))}")
     # VAE on held-out (test split) records
-    vae = load_trained(runs/'vae')
     test = cache.split('test'); x = torch.from_numpy(test.signals(np.arange(min(1024, len(test)))))
     recon = reconstruct(vae, x).numpy(); r2 = r2_per_lead(recon, x.numpy())
     stats['vae'] = dict(heldout_records=len(x), r2_all_leads=round(r2_pooled(recon, x.numpy()), 4), r2_worst_lead=round(float(r2.min()), 4),
@@ -70,8 +82,7 @@ def main():
     last_val = log_of(den).query("split == 'val'").iloc[-1]
     stats['denoiser'] = {k: round(float(last_val[k]), 4) for k in last_val.index if k.startswith('loss')}
     # the model as it will ship, saved once to a scratch folder and loaded back
-    scratch = Path(tempfile.mkdtemp())
-    DiffuSETS.from_runs(runs/'vae', den, name='diffusets-phantom-cpu', **SAMPLING).save_pretrained(scratch/'model', dtype='float16')
+    build().save_pretrained(scratch/'model', dtype='float16')
     pipe = DiffuSETS.from_pretrained(scratch/'model')
     t0 = time.perf_counter(); hr_run = generate_and_measure(pipe, heldout_conditions(64, hr_range=(45, 130)))
     hr_seconds = time.perf_counter() - t0
@@ -86,8 +97,7 @@ def main():
     stats['generate_4_ecgs_end_to_end_s'] = round(time.perf_counter() - t0, 2)
     stats['generate_64_ecgs_s'] = round(hr_seconds, 2)
     # figures
-    figs = scratch/'figures'; figs.mkdir()
-    curves(runs/'vae', den_runs, figs/'training_curves.png')
+    curves(None if args.base else runs/'vae', den_runs, figs/'training_curves.png')
     fig, ax = plt.subplots(figsize=(4, 4)); sns.scatterplot(data=hr_run, x='hr', y='hr_bpm', s=18, ax=ax)
     ax.axline((60, 60), slope=1, color='k', lw=0.8); ax.set(xlabel='requested HR (bpm)', ylabel='measured HR (bpm)', title='64 held-out conditions')
     save_figure(fig, figs/'heart_rate.png'); plt.close(fig)
@@ -102,9 +112,9 @@ def main():
         vae_config=(ROOT/'configs/default_vae.json').read_text().strip(), denoiser_config=(ROOT/'configs/default_denoiser.json').read_text().strip(),
         refine_config=(ROOT/'configs/default_denoiser_refine.json').read_text().strip(),
         film_config=(ROOT/'configs/default_denoiser_film.json').read_text().strip(),
+        patient_config=(ROOT/'configs/default_denoiser_patient.json').read_text().strip(),
         train_script=(ROOT/'scripts/train_default.sh').read_text().strip(), **flat_for_card(stats, r2, adh, hr_run))
-    pipe = DiffuSETS.from_runs(runs/'vae', den, name='diffusets-phantom-cpu', card=card, statistics=stats, **SAMPLING)
-    out = pipe.save_pretrained(args.out, dtype='float16', overwrite=True)
+    out = build(card, stats).save_pretrained(args.out, dtype='float16', overwrite=True)
     for f in figs.iterdir(): shutil.copy(f, out/f.name)
     shutil.rmtree(scratch)
     print(json.dumps(stats, indent=1))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains the package's default model from scratch with the package's own commands (about 5.6 h on 2 CPU cores).
+# Trains the package's default model from scratch with the package's own commands (about 9 h on 2 CPU cores).
 # Usage: bash scripts/train_default.sh [WORK_DIR]   (default data/; the finished model goes to diffusets_nb/assets/default)
 set -euo pipefail
 W=${1:-data}
@@ -21,6 +21,10 @@ diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default
 diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser_film" --config configs/default_denoiser_film.json --init "$W/runs/default/denoiser"
 diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser_film" --config configs/default_denoiser_film.json --steps 8000
 diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser_film" --config configs/default_denoiser_film.json --steps 12000
+# two patient-pathway stages, new runs from those weights: only the age/sex/HR encoder and every block's adaptive
+# normalisation learn (a wider AdaGN map, ada_hidden 64), with 60 % of the timesteps drawn from t = 400-900 (3.4 h)
+diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser_patient" --config configs/default_denoiser_patient.json --init "$W/runs/default/denoiser_film"
+diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser_patient2" --config configs/default_denoiser_patient.json --init "$W/runs/default/denoiser_patient" --seed 9
 # the benchmark's ECG-text CLIP evaluator, trained on the same corpus and frozen with its held-out figures
 diffusets train clip --data "$W/cache/default" --out "$W/runs/default/clip" --config configs/default_clip.json
 diffusets save-clip --run "$W/runs/default/clip" --data "$W/cache/default" --out diffusets_nb/assets/clip \
