@@ -53,7 +53,7 @@ def conditions_of(pipe, table:pd.DataFrame): # the `Condition` of a table with r
     return pipe.conditions(table.report.tolist(), table.age.tolist(), table.sex.tolist(), table.hr.tolist())
 
 SAMPLER_SETTINGS = (('ddpm', 1000), ('ddim', 10), ('ddim', 20), ('ddim', 50), ('dpmpp_2m', 10), ('dpmpp_2m', 20), ('dpmpp_2m', 50))
-GUIDED = (3.0, 3.0)   # guidance on text and patient: two branches per step, like the default model's (2.5, 1)
+GUIDED = (3.0, 3.0)   # guidance on text and patient: two branches per step (the default's age guidance adds a third)
 
 def bench_generation(batch:int=16, # ECGs sampled together
                      settings=SAMPLER_SETTINGS, # (sampler, steps) pairs
