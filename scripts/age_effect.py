@@ -14,7 +14,7 @@ VALIDATION_SEED = 2027   # the corpus seed of the validation conditions (README,
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--denoiser', help='a denoiser run folder (default: the shipped denoiser)')
+    ap.add_argument('--denoiser', help='a denoiser run folder or a saved model folder (default: the shipped denoiser)')
     ap.add_argument('--guidance', help="'text,patient' or 'text,patient,age' scales (default: the model's)")
     ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1]); ap.add_argument('--k', type=int, default=16)
     args = ap.parse_args()

@@ -65,7 +65,8 @@ def main():
     scratch = Path(tempfile.mkdtemp()); figs = scratch/'figures'; figs.mkdir()
     if args.base:   # read before --out may overwrite it
         base = DiffuSETS.from_pretrained(args.base); vae, vae_summary = base.vae, base.statistics['vae_run']
-        shutil.copy(model_dir(args.base)/'training_curves.png', figs/'training_curves_base.png')
+        earlier = model_dir(args.base)/'training_curves_base.png'   # a base carded with --base (this model, re-carded) keeps them there
+        shutil.copy(earlier if earlier.exists() else model_dir(args.base)/'training_curves.png', figs/'training_curves_base.png')
     else: vae, vae_summary = load_trained(runs/'vae'), run_summary(runs/'vae')
     def build(card=None, statistics=None):   # the VAE with the last stage's EMA denoiser, as it ships
         d = load_trained(den)
