@@ -16,6 +16,7 @@ from diffusets_nb.pipeline import DiffuSETS, heldout_conditions, generate_and_me
 from diffusets_nb.plot import plot_ecgs, save_figure
 
 ROOT = Path(__file__).resolve().parents[1]
+PATIENT_STAGES = 2   # the last two denoiser runs, the patient-pathway stages: plotted apart from the history before them
 SAMPLING = dict(sampler='ddpm', steps=100, guidance=(2.5, 1.0, 1.5))   # the shipped model's defaults (chosen on validation conditions and sweep seeds, card)
 EXAMPLES = [('Sinus rhythm|Normal ECG', 45, 'F', 68), ('Atrial fibrillation|Abnormal ECG', 78, 'M', 105),
             ('Sinus rhythm|Left bundle branch block|Left axis deviation|Abnormal ECG', 70, 'M', 62)]
@@ -98,7 +99,8 @@ def main():
     stats['generate_4_ecgs_end_to_end_s'] = round(time.perf_counter() - t0, 2)
     stats['generate_64_ecgs_s'] = round(hr_seconds, 2)
     # figures
-    curves(None if args.base else runs/'vae', den_runs, figs/'training_curves.png')
+    if not args.base: curves(runs/'vae', den_runs[:-PATIENT_STAGES], figs/'training_curves_base.png')
+    curves(None, den_runs if args.base else den_runs[-PATIENT_STAGES:], figs/'training_curves.png')
     fig, ax = plt.subplots(figsize=(4, 4)); sns.scatterplot(data=hr_run, x='hr', y='hr_bpm', s=18, ax=ax)
     ax.axline((60, 60), slope=1, color='k', lw=0.8); ax.set(xlabel='requested HR (bpm)', ylabel='measured HR (bpm)', title='64 held-out conditions')
     save_figure(fig, figs/'heart_rate.png'); plt.close(fig)
