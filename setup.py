@@ -18,6 +18,9 @@ setuptools.setup(
                  'Topic :: Scientific/Engineering :: Medical Science Apps.'],
     python_requires=f">={cfg['min_python']}",
     packages=setuptools.find_packages(include=[lib, f'{lib}.*']),
+    # a plain path entry for editable installs: a clone named like the package, seen from its parent folder as a
+    # namespace package, then loses to the real one (with setuptools' default import hook it would shadow it)
+    package_dir={'': '.'},
     include_package_data=True,
     package_data={lib: ['assets/**/*', 'assets/*']},
     install_requires=cfg.get('requirements', '').split(),

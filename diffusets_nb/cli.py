@@ -5,13 +5,13 @@ encode latents, save a model and generate ECGs. Bad input exits with status 2 an
 
 # %% ../nbs/14_cli.ipynb #391a7a51
 from __future__ import annotations
-import argparse, json, math, os, sys, tempfile, time
+import argparse, contextlib, json, math, os, re, shutil, sys, tempfile, time, warnings
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['UsageError', 'writable_dir', 'existing_dir', 'cmd_phantom', 'cmd_prepare', 'run_config', 'cmd_train', 'cmd_save_clip',
-           'cmd_encode', 'guidance_arg', 'cmd_save_model', 'write_generated', 'cmd_generate', 'cmd_evaluate',
-           'cmd_bench', 'build_parser', 'main']
+__all__ = ['GENERATED_FILES', 'UsageError', 'writable_dir', 'existing_dir', 'output_folder', 'cmd_phantom', 'cmd_prepare',
+           'run_config', 'cmd_train', 'cmd_save_clip', 'cmd_encode', 'guidance_arg', 'cmd_save_model',
+           'write_generated', 'cmd_generate', 'cmd_evaluate', 'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/14_cli.ipynb #9badcfb8
 class UsageError(ValueError): "A bad command line."
@@ -19,9 +19,18 @@ class UsageError(ValueError): "A bad command line."
 class _Parser(argparse.ArgumentParser):
     def error(self, message): raise UsageError(message)   # one line, not argparse's usage block
 
+class _HelpFormatter(argparse.HelpFormatter):
+    "Adds each option's default to its help, unless the help already states it."
+    def _get_help_string(self, action):
+        h = action.help or ''
+        if 'default' in h or action.required or any(action.default is v for v in (None, False, argparse.SUPPRESS)): return h
+        return f'{h} (default: {action.default})'
+
 def _fail(message:str)->int:
     print(f"diffusets: error: {message}", file=sys.stderr)
     return 2
+
+def _warn(message:str): print(f"diffusets: warning: {message}", file=sys.stderr)
 
 # %% ../nbs/14_cli.ipynb #05442462
 def writable_dir(path)->Path:
@@ -38,6 +47,50 @@ def existing_dir(path, what:str='folder')->Path:
     if not Path(path).is_dir(): raise ValueError(f"{what} {path} does not exist.")
     return Path(path)
 
+# %% ../nbs/14_cli.ipynb #9b8436d1
+GENERATED_FILES = re.compile(r'ecg_\d+\.(png|hea|dat)|overview\.png|summary\.json')   # what `generate` writes
+
+def _check_replaceable(out:Path, overwrite:bool):
+    if out.exists() and not out.is_dir(): raise ValueError(f"Output folder {out} is a file.")
+    held = sorted(p.name for p in out.iterdir()) if out.is_dir() else []
+    if held and not overwrite:
+        raise ValueError(f"Output folder {out} already holds {len(held)} files; choose an empty folder or pass --overwrite to replace them.")
+    alien = [n for n in held if not GENERATED_FILES.fullmatch(n)]
+    if alien: raise ValueError(f"--overwrite replaces only the output of an earlier `diffusets generate`, but {out} also holds {alien[0]!r}.")
+
+# %% ../nbs/14_cli.ipynb #167fcdbc
+@contextlib.contextmanager
+def _exclusive(lock:Path, out:Path):
+    "Hold an exclusive lock on `lock` (a file beside `out`) or fail at once: one writer per output folder."
+    import fcntl
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd); raise ValueError(f"Another diffusets command is writing {out}; wait for it to finish or choose another folder.") from None
+        try: same = os.path.samestat(os.fstat(fd), os.stat(lock))
+        except FileNotFoundError: same = False
+        if same: break
+        os.close(fd)   # the previous holder removed the file after we opened it: lock the new one
+    try: yield
+    finally: os.unlink(lock); os.close(fd)
+
+# %% ../nbs/14_cli.ipynb #a4346447
+@contextlib.contextmanager
+def output_folder(out, # the folder that will hold exactly this run's output
+                  overwrite:bool=False): # replace an earlier `generate` output in `out`
+    "A fresh temporary folder beside `out` that replaces `out` only if the block completes; removed if it fails or is interrupted."
+    from diffusets_nb.core import replace_folder
+    out = Path(out); _check_replaceable(out, overwrite)
+    parent = writable_dir(out.parent if str(out.parent) else Path('.'))
+    with _exclusive(parent/f'.{out.name}.lock', out):
+        _check_replaceable(out, overwrite)   # again: another run may have finished while we waited
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f'.{out.name}.tmp-'))
+        try:
+            yield tmp
+            replace_folder(tmp, out)
+        finally: shutil.rmtree(tmp, ignore_errors=True)
+
 # %% ../nbs/14_cli.ipynb #9605bb11
 def cmd_phantom(args):
     from diffusets_nb.phantom import write_corpus
@@ -53,8 +106,6 @@ def cmd_prepare(args):
     build_cache(reader, out, workers=args.workers, shard_size=args.shard_size)
 
 # %% ../nbs/14_cli.ipynb #a1bec32d
-_TRAIN_FLAGS = ('steps', 'batch_size', 'lr', 'warmup_steps', 'seed', 'val_every', 'ckpt_every', 'log_every', 'ema_decay')
-
 def run_config(args)->dict:
     "The run configuration: the JSON file given with `--config`, overridden by explicit flags."
     cfg = {}
@@ -77,7 +128,6 @@ def _cache_for(data, out:Path, workers:int)->Path:
     return build_cache(open_corpus(data), out/'cache', workers=workers)
 
 def cmd_train(args):
-    if args.init and args.model != 'denoiser': raise ValueError("--init applies to `train denoiser` only.")
     cfg, out = run_config(args), writable_dir(args.out)
     from diffusets_nb import train as T
     if args.model == 'vae':
@@ -184,13 +234,14 @@ def cmd_generate(args):
     one = lambda v: v[0] if v and len(v) == 1 else v   # a flag given once applies to every report
     req = check_request(args.report, one(args.age), one(args.sex), one(args.hr), args.n, args.sampler, args.steps,
                         guidance_arg(args.guidance), args.negative, args.seed)
-    path, out = model_dir(args.model), writable_dir(args.out)
-    pipe = DiffuSETS.from_pretrained(path); t1 = time.perf_counter()
-    batch = pipe(req.reports, req.ages, req.sexes, req.hrs, n=req.n, sampler=req.sampler, steps=req.steps, guidance=req.guidance,
-                 negative=req.negative, seed=req.seed, project=False if args.no_project else None)
-    summary = write_generated(batch, out, dict(load=t1 - t0, generate=time.perf_counter() - t1))
+    path = model_dir(args.model)
+    with output_folder(args.out, args.overwrite) as work:
+        pipe = DiffuSETS.from_pretrained(path); t1 = time.perf_counter()
+        batch = pipe(req.reports, req.ages, req.sexes, req.hrs, n=req.n, sampler=req.sampler, steps=req.steps, guidance=req.guidance,
+                     negative=req.negative, seed=req.seed, project=False if args.no_project else None, batch_size=args.batch_size)
+        summary = write_generated(batch, work, dict(load=t1 - t0, generate=time.perf_counter() - t1))
     hrs = ', '.join('nan' if r['measured_hr'] is None else f"{r['measured_hr']:.0f}" for r in summary['ecgs'])
-    print(f"wrote {len(batch)} ECGs (seed {req.seed}) to {out}: PNG, WFDB and summary.json; measured HR {hrs} bpm")
+    print(f"wrote {len(batch)} ECGs (seed {req.seed}) to {args.out}: PNG, WFDB and summary.json; measured HR {hrs} bpm")
 
 # %% ../nbs/14_cli.ipynb #b1ff6820
 def cmd_evaluate(args):
@@ -218,70 +269,124 @@ def cmd_bench(args):
     run_bench(out, quick=args.quick, sections=sections, command=command, **extra)
     print(f"wrote the speed benchmark to {out/'bench.md'}")
 
+# %% ../nbs/14_cli.ipynb #488040fa
+def _command(sub, name:str, help:str, func):
+    "A subcommand parser whose options show their defaults and take --quiet."
+    s = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + '.', formatter_class=_HelpFormatter)
+    s.add_argument('--quiet', action='store_true', default=argparse.SUPPRESS, help='no progress bars (warnings and errors still show)')
+    return s.set_defaults(func=func) or s
+
+def _add_data_commands(sub):
+    s = _command(sub, 'phantom', 'write a phantom corpus in the MIMIC-IV-ECG or PTB-XL layout', cmd_phantom)
+    s.add_argument('--n', type=int, required=True, help='number of records'); s.add_argument('--out', required=True, help='corpus folder')
+    s.add_argument('--layout', choices=('mimic', 'ptbxl'), default='mimic', help='file layout')
+    s.add_argument('--seed', type=int, default=0, help='corpus seed'); s.add_argument('--chunk', type=int, default=500, help='records generated at a time')
+    s = _command(sub, 'prepare', 'read, resample and cache a MIMIC-IV-ECG, PTB-XL or WFDB corpus', cmd_prepare)
+    s.add_argument('root', help='the corpus folder'); s.add_argument('--out', required=True, help='cache folder')
+    s.add_argument('--patients-csv', help="MIMIC-IV hosp/patients.csv (default: looked for under ROOT)")
+    s.add_argument('--workers', type=int, default=2, help='reading processes'); s.add_argument('--shard-size', type=int, default=1024, help='records per shard')
+
+# %% ../nbs/14_cli.ipynb #70be4f24
+_TRAIN_FLAGS = dict(steps=int, batch_size=int, lr=float, warmup_steps=int, seed=int, val_every=int, ckpt_every=int, log_every=int, ema_decay=float)
+_TRAIN_HELP = dict(vae='train the VAE on a cache (or a corpus root, prepared into OUT/cache first)',
+                   denoiser='train the denoiser on the latents written by `diffusets encode`',
+                   clip="train the benchmark's ECG-text CLIP evaluator on a cache")
+
+def _add_train(sub):
+    t = _command(sub, 'train', 'train the VAE, the denoiser or the CLIP evaluator (resumes from --out)', cmd_train)
+    models = t.add_subparsers(dest='model', required=True, parser_class=_Parser, metavar='{vae,denoiser,clip}')
+    for model, help in _TRAIN_HELP.items():
+        s = _command(models, model, help, cmd_train)
+        s.add_argument('--data', required=True, help='latent folder' if model == 'denoiser' else 'cache or corpus folder')
+        s.add_argument('--out', required=True, help='run folder; a run already there resumes')
+        s.add_argument('--config', help="JSON run configuration (default: the preset's settings)")
+        for k, typ in _TRAIN_FLAGS.items(): s.add_argument('--' + k.replace('_', '-'), type=typ, help=f"overrides the config's train.{k} (default: the config's)")
+        if model != 'clip': s.add_argument('--preset', choices=('cpu', 'paper'), help="model size (default: the config's, else cpu)")
+        if model != 'denoiser': s.add_argument('--workers', type=int, default=2, help='processes preparing a corpus root')
+        if model == 'denoiser':
+            s.add_argument('--mode', choices=('tokens', 'paper'), help="conditioning (default: the config's, else tokens)")
+            s.add_argument('--encoder', help="text encoder: 'default' (MiniLM), 'hash', or a local transformers model (default: the config's, else 'default')")
+            s.add_argument('--init', help="a run folder, saved model folder or model name ('default') whose EMA weights start this run (default: random weights)")
+
+# %% ../nbs/14_cli.ipynb #24319911
+def _add_model_commands(sub):
+    s = _command(sub, 'encode', 'encode a cache into latents with a trained VAE', cmd_encode)
+    s.add_argument('--vae', required=True, help="a VAE run folder, saved model folder or model name ('default')")
+    s.add_argument('--data', required=True, help='the cache to encode'); s.add_argument('--out', required=True, help='latent folder')
+    s = _command(sub, 'save-clip', 'freeze a CLIP training run with its held-out figures (the benchmark feature space)', cmd_save_clip)
+    s.add_argument('--run', required=True, help='the CLIP run folder'); s.add_argument('--data', required=True, help='the cache it trained on')
+    s.add_argument('--out', required=True, help='the frozen model folder'); s.add_argument('--corpus', help='words for the model card (default: none)')
+    s = _command(sub, 'save-model', 'write a model folder (config, weights, card) from a VAE run and a denoiser run', cmd_save_model)
+    s.add_argument('--vae', required=True, help='VAE run folder'); s.add_argument('--denoiser', required=True, help='denoiser run folder')
+    s.add_argument('--out', required=True, help='model folder'); s.add_argument('--name', default='diffusets', help="the model's name")
+    s.add_argument('--card', help='markdown file describing the model (default: none)')
+    s.add_argument('--statistics', help='JSON file of figures to record: corpus, held-out evaluation (default: none)')
+    s.add_argument('--sampler', help='default sampler of the model (default: dpmpp_2m)')
+    s.add_argument('--steps', type=int, help='default steps of the model (default: 50)')
+    s.add_argument('--guidance', help='default guidance: TEXT, TEXT,PATIENT or TEXT,PATIENT,AGE (default: 1)')
+    s.add_argument('--dtype', choices=('float32', 'float16'), default='float32', help='weight precision on disk')
+    s.add_argument('--overwrite', action='store_true', help='replace a model already in --out')
+
+# %% ../nbs/14_cli.ipynb #a5542b8a
+def _add_measure_commands(sub):
+    s = _command(sub, 'evaluate', 'run the benchmark: held-out conditions, ablations, samplers; writes report.md', cmd_evaluate)
+    s.add_argument('--config', required=True, help='benchmark config (JSON), e.g. configs/benchmark_default.json')
+    s.add_argument('--out', required=True, help='report folder')
+    s.add_argument('--n', type=int, help="held-out conditions (default: the config's)")
+    s.add_argument('--n-curve', type=int, help="conditions of the steps-vs-quality curve (default: the config's)")
+    s = _command(sub, 'bench', 'measure speed: start-up, generation, optimisations, training, data preparation', cmd_bench)
+    s.add_argument('--out', default='out/bench', help='folder for bench.md, bench.json and bench.png')
+    s.add_argument('--quick', action='store_true', help='a small version (minutes instead of about half an hour)')
+    s.add_argument('--only', help='comma-separated sections: startup, generation, optimisations, training, data (default: all)')
+    s.add_argument('--records', type=int, help='phantom records of the data section (default: 2000; 400 with --quick)')
+
+# %% ../nbs/14_cli.ipynb #ab27bd21
+def _add_generate(sub):
+    s = _command(sub, 'generate', 'generate ECGs from a report, age, sex and HR (PNG, WFDB, summary.json)', cmd_generate)
+    s.add_argument('--report', action='append', required=True, help="'|'-separated statements; repeat for several conditions")
+    for flag, unit in (('--age', 'years'), ('--sex', 'M, F or U'), ('--hr', 'bpm')):
+        s.add_argument(flag, type=str if flag == '--sex' else float, action='append', help=f'{unit}; once for all reports, or once per --report (default: unknown)')
+    s.add_argument('--n', type=int, default=4, help='ECGs per report'); s.add_argument('--seed', type=int, help='default: drawn and recorded')
+    s.add_argument('--sampler', help="ddpm, ddim or dpmpp_2m (default: the model's)"); s.add_argument('--steps', type=int, help="default: the model's")
+    s.add_argument('--guidance', help="text scale, or TEXT,PATIENT or TEXT,PATIENT,AGE scales (default: the model's)")
+    s.add_argument('--negative', help='a report to guide away from (default: none)')
+    s.add_argument('--model', help='a saved model folder (default: the shipped model)'); s.add_argument('--out', required=True, help='output folder')
+    s.add_argument('--overwrite', action='store_true', help='replace the output of an earlier generate in --out')
+    s.add_argument('--batch-size', type=int, default=64, help='ECGs generated and written at a time')
+    s.add_argument('--no-project', action='store_true', help='skip the Einthoven/Goldberger projection')
+
 # %% ../nbs/14_cli.ipynb #e8475894
 def build_parser()->argparse.ArgumentParser:
-    "The `diffusets` argument parser with one subparser per command."
-    p = _Parser(prog='diffusets', description='DiffuSETS: 12-lead ECGs from clinical text and patient information.')
-    sub = p.add_subparsers(dest='command', required=True, parser_class=_Parser)
-    s = sub.add_parser('phantom', help='write a phantom corpus in the MIMIC-IV-ECG or PTB-XL layout')
-    s.add_argument('--n', type=int, required=True, help='number of records'); s.add_argument('--out', required=True)
-    s.add_argument('--layout', choices=('mimic', 'ptbxl'), default='mimic'); s.add_argument('--seed', type=int, default=0)
-    s.add_argument('--chunk', type=int, default=500, help='records generated at a time'); s.set_defaults(func=cmd_phantom)
-    s = sub.add_parser('prepare', help='read, resample and cache a MIMIC-IV-ECG, PTB-XL or WFDB corpus')
-    s.add_argument('root'); s.add_argument('--out', required=True); s.add_argument('--patients-csv')
-    s.add_argument('--workers', type=int, default=2); s.add_argument('--shard-size', type=int, default=1024)
-    s.set_defaults(func=cmd_prepare)
-    s = sub.add_parser('train', help='train the VAE, the denoiser or the CLIP evaluator (resumes from --out)')
-    s.add_argument('model', choices=('vae', 'denoiser', 'clip')); s.add_argument('--data', required=True)
-    s.add_argument('--out', required=True); s.add_argument('--config', help='JSON run configuration')
-    s.add_argument('--preset', choices=('cpu', 'paper')); s.add_argument('--mode', choices=('tokens', 'paper'))
-    s.add_argument('--encoder', help="text encoder: 'default' (MiniLM), 'hash', or a transformers name or path")
-    s.add_argument('--workers', type=int, default=2)
-    s.add_argument('--init', help="denoiser: a run folder, saved model folder or model name ('default') whose EMA weights start this run")
-    for k, typ in zip(_TRAIN_FLAGS, (int, int, float, int, int, int, int, int, float)):
-        s.add_argument('--' + k.replace('_', '-'), type=typ)
-    s.set_defaults(func=cmd_train)
-    s = sub.add_parser('save-clip', help='freeze a CLIP training run with its held-out figures (the benchmark feature space)')
-    s.add_argument('--run', required=True); s.add_argument('--data', required=True, help='the cache it trained on')
-    s.add_argument('--out', required=True); s.add_argument('--corpus', help='words for the model card')
-    s.set_defaults(func=cmd_save_clip)
-    s = sub.add_parser('encode', help='encode a cache into latents with a trained VAE')
-    s.add_argument('--vae', required=True, help="a VAE run folder, saved model folder or model name ('default')"); s.add_argument('--data', required=True); s.add_argument('--out', required=True)
-    s.set_defaults(func=cmd_encode)
-    s = sub.add_parser('save-model', help='write a model folder (config, weights, card) from a VAE run and a denoiser run')
-    s.add_argument('--vae', required=True); s.add_argument('--denoiser', required=True); s.add_argument('--out', required=True)
-    s.add_argument('--name', default='diffusets'); s.add_argument('--card', help='markdown file describing the model')
-    s.add_argument('--statistics', help='JSON file of figures to record (corpus, held-out evaluation)')
-    s.add_argument('--sampler'); s.add_argument('--steps', type=int); s.add_argument('--guidance', help='default guidance: TEXT, TEXT,PATIENT or TEXT,PATIENT,AGE')
-    s.add_argument('--dtype', choices=('float32', 'float16'), default='float32'); s.add_argument('--overwrite', action='store_true')
-    s.set_defaults(func=cmd_save_model)
-    s = sub.add_parser('evaluate', help='run the benchmark: held-out conditions, ablations, samplers; writes report.md')
-    s.add_argument('--config', required=True, help='benchmark config (JSON), e.g. configs/benchmark_default.json')
-    s.add_argument('--out', required=True); s.add_argument('--n', type=int, help='held-out conditions (overrides the config)')
-    s.add_argument('--n-curve', type=int, help='conditions of the steps-vs-quality curve (overrides the config)')
-    s.set_defaults(func=cmd_evaluate)
-    s = sub.add_parser('bench', help='measure speed: start-up, generation, optimisations, training, data preparation')
-    s.add_argument('--out', default='out/bench', help='folder for bench.md, bench.json and bench.png (default out/bench)')
-    s.add_argument('--quick', action='store_true', help='a small version (minutes instead of about half an hour)')
-    s.add_argument('--only', help='comma-separated sections: startup, generation, optimisations, training, data')
-    s.add_argument('--records', type=int, help='phantom records of the data section (default 2000; 400 with --quick)')
-    s.set_defaults(func=cmd_bench)
-    s = sub.add_parser('generate', help='generate ECGs from a report, age, sex and HR (PNG, WFDB, summary.json)')
-    s.add_argument('--report', action='append', required=True, help="'|'-separated statements; repeat for several conditions")
-    for flag, typ, unit in (('--age', float, 'years'), ('--sex', str, 'M, F or U'), ('--hr', float, 'bpm')):
-        s.add_argument(flag, type=typ, action='append', help=f'{unit}; once for all reports, or once per --report')
-    s.add_argument('--n', type=int, default=4, help='ECGs per report'); s.add_argument('--seed', type=int, help='default: drawn and recorded')
-    s.add_argument('--sampler', help="ddpm, ddim or dpmpp_2m (default: the model's)"); s.add_argument('--steps', type=int)
-    s.add_argument('--guidance', help='text scale, or TEXT,PATIENT or TEXT,PATIENT,AGE scales'); s.add_argument('--negative', help='a report to guide away from')
-    s.add_argument('--model', help='a saved model folder (default: the shipped model)'); s.add_argument('--out', required=True)
-    s.add_argument('--no-project', action='store_true', help='skip the Einthoven/Goldberger projection')
-    s.set_defaults(func=cmd_generate)
+    "The `diffusets` argument parser: one subcommand per step of the method."
+    from diffusets_nb import __version__
+    p = _Parser(prog='diffusets', description='DiffuSETS: 12-lead ECGs from clinical text and patient information.', formatter_class=_HelpFormatter)
+    p.add_argument('--version', action='version', version=f'diffusets_nb {__version__}')
+    p.add_argument('--quiet', action='store_true', help='no progress bars (warnings and errors still show)')
+    sub = p.add_subparsers(dest='command', required=True, parser_class=_Parser, metavar='COMMAND')
+    for add in (_add_data_commands, _add_train, _add_model_commands, _add_generate, _add_measure_commands): add(sub)
     return p
 
 # %% ../nbs/14_cli.ipynb #47fd6619
+_messages = [None]   # where errors and warnings go: stderr, also under --quiet
+
+def _say(kind:str, message:str): print(f"diffusets: {kind}: {message}", file=_messages[0] or sys.stderr)
+
+@contextlib.contextmanager
+def _reporting(quiet:bool):
+    "Warnings become one `diffusets: warning:` line each; under `quiet` nothing else reaches stderr (tqdm's bars)."
+    _messages[0] = sys.stderr
+    with warnings.catch_warnings(), open(os.devnull, 'w') as null:
+        warnings.showwarning = lambda message, *_, **__: _say('warning', str(message).splitlines()[0])
+        if quiet: sys.stderr = null
+        try: yield
+        finally: sys.stderr, _messages[0] = _messages[0], None
+
 def main(argv=None)->int:
-    "Run the `diffusets` command; returns the exit status (2 for bad input, with one line on stderr)."
+    "Run the `diffusets` command; returns the exit status: 2 for bad input, 130 when interrupted, each with one line on stderr."
+    argv, parser = sys.argv[1:] if argv is None else list(argv), build_parser()
+    if not argv: parser.print_help(); return 0
     try:
-        args = build_parser().parse_args(argv)
-        return args.func(args) or 0
-    except ValueError as e: return _fail(str(e))
+        args = parser.parse_args(argv)
+        with _reporting(args.quiet): return args.func(args) or 0
+    except ValueError as e: _say('error', str(e)); return 2
+    except KeyboardInterrupt: _say('interrupted', 'stopped by the user; nothing half-written was kept'); return 130

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #295628b7
 from __future__ import annotations
-import math, numbers, os, tempfile
+import math, numbers, os, shutil, tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
 from fastcore.basics import patch
@@ -15,7 +15,7 @@ import pandas as pd
 __all__ = ['LEADS', 'LIMB_LEADS', 'INDEPENDENT_LEADS', 'DURATION_S', 'FS_RAW', 'N_RAW', 'N_SAMPLES', 'FS_MODEL', 'AGE_RANGE',
            'HR_RANGE', 'MAX_REPORT_CHARS', 'SEXES', 'canonical_lead', 'lead_order', 'validate_age', 'validate_hr',
            'validate_sex', 'validate_report', 'ECGBatch', 'derive_limb_leads', 'limb_lead_residual', 'current_umask',
-           'atomic_write']
+           'atomic_write', 'replace_folder']
 
 # %% ../nbs/00_core.ipynb #e1fa3f32
 LEADS = ('I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6')
@@ -218,3 +218,15 @@ def atomic_write(path, # the file to create or replace
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return path
+
+# %% ../nbs/00_core.ipynb #bfdaf401
+def replace_folder(tmp, # a finished folder, on the same file system as `folder`
+                   folder)->Path: # the name it takes
+    "Rename the finished folder `tmp` to `folder`, moving an existing `folder` aside first and removing it after."
+    tmp, folder = Path(tmp), Path(folder)
+    os.chmod(tmp, 0o777 & ~current_umask())   # mkdtemp makes it private
+    old = folder.with_name(f'.{folder.name}.old-{os.getpid()}') if folder.exists() else None
+    if old is not None: os.replace(folder, old)
+    os.replace(tmp, folder)
+    if old is not None: shutil.rmtree(old, ignore_errors=True)
+    return folder
