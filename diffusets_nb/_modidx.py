@@ -788,6 +788,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'diffusets_nb.train._one_of': ('train.html#_one_of', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train._optim_tensors': ('train.html#_optim_tensors', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train._resumed_meta': ('train.html#_resumed_meta', 'diffusets_nb/train.py'),
+                                    'diffusets_nb.train._run_meta': ('train.html#_run_meta', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train._setup': ('train.html#_setup', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train._steps_pair': ('train.html#_steps_pair', 'diffusets_nb/train.py'),
                                     'diffusets_nb.train._trainable': ('train.html#_trainable', 'diffusets_nb/train.py'),

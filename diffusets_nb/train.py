@@ -31,7 +31,7 @@ __all__ = ['RUN_SETTINGS', 'T_BUCKETS', 'TRAINABLE', 'TrainConfig', 'lr_factor',
            'age_balance_weights', 'DenoiserTask', 'warm_start', 'freeze_except', 'train_denoiser', 'run_domain',
            'check_run_config']
 
-# %% ../nbs/08_train.ipynb #788c4718
+# %% ../nbs/08_train.ipynb #2ffe18ce
 class _Invalid(ValueError): "A value a setting does not accept; the message says what it accepts."
 
 def _checked(name:str, value, check):
@@ -82,7 +82,7 @@ class TrainConfig:
     def __post_init__(self):
         for f in fields(self): setattr(self, f.name, _checked(f.name, getattr(self, f.name), _TRAIN_CHECKS[f.name]))
 
-# %% ../nbs/08_train.ipynb #673ac369
+# %% ../nbs/08_train.ipynb #b9c780ad
 @patch(cls_method=True)
 def from_dict(cls:TrainConfig, settings:dict)->TrainConfig: # e.g. a run config's "train" section, or `train_vae`'s keywords
     "A `TrainConfig` from a dict; an unknown key or a bad value is one `ValueError` sentence."
@@ -92,7 +92,7 @@ def from_dict(cls:TrainConfig, settings:dict)->TrainConfig: # e.g. a run config'
     if unknown: raise ValueError(f"unknown training setting {unknown[0]!r}; accepted: {', '.join(accepted)}.")
     return cls(**settings)
 
-# %% ../nbs/08_train.ipynb #42b15fed
+# %% ../nbs/08_train.ipynb #074fa4bd
 def _one_of(*options): # a check: one of the strings `options`
     def check(v):
         if not isinstance(v, str) or v not in options: raise _Invalid(' or '.join(map(repr, options)))
@@ -119,7 +119,7 @@ def _trainable(v): # a name in `TRAINABLE` (defined with `freeze_except`, below)
         raise _Invalid(f"one of {sorted(TRAINABLE)} or a list of name patterns")
     return v
 
-# %% ../nbs/08_train.ipynb #241413bd
+# %% ../nbs/08_train.ipynb #a58e95ae
 def _clip_model(v): # the "model" section of a CLIP run config: `ClipConfig` fields
     from diffusets_nb.ecgclip import ClipConfig
     if not isinstance(v, dict): raise _Invalid('a JSON object of ClipConfig fields')
@@ -139,7 +139,7 @@ RUN_SETTINGS = {   # per kind of run, its settings besides "train" and their che
                      text_film=_flag, ada_hidden=_whole(0), trainable=_trainable),
     'clip': dict(model=_clip_model)}
 
-# %% ../nbs/08_train.ipynb #e485be85
+# %% ../nbs/08_train.ipynb #6681caa1
 _DRAWS = dict(low_t_fraction=('low_fraction', 0.), low_t_max=('low_max', 250), band_t_fraction=('band_fraction', 0.),
               band_t=('band', (400, 900)))   # setting: its `training_timesteps` argument and its default in `train_denoiser`
 
@@ -234,6 +234,7 @@ def _checkpoint_meta(path)->dict|None: # {'step', 'train', 'model', 'task', …}
         return dict(json.loads(md['meta']), step=int(md['step']))
     except Exception as e: raise ValueError(f"Cannot read checkpoint {path}: {e}.") from None
 
+# %% ../nbs/08_train.ipynb #26196668
 def load_checkpoint(path, model:nn.Module, ema:nn.Module=None, opt=None)->dict:
     "Restore model (and EMA and optimizer when given) from `path`; returns the metadata."
     tensors, md = read_checkpoint(path)
@@ -271,7 +272,7 @@ def _log(path, row):
         with open(path, 'a') as f: f.write(json.dumps(row) + '\n')
     except OSError as e: raise ValueError(f"cannot append to the metrics log {path}: {e.strerror or e}.") from None
 
-# %% ../nbs/08_train.ipynb #fb613880
+# %% ../nbs/08_train.ipynb #7165fc33
 _MAY_CHANGE = dict(train=('steps', 'log_every', 'val_every', 'ckpt_every'), task=('init',))   # on resume; the rest must not
 
 def _differences(saved:dict, now:dict, section:str)->list: # [(setting, saved value, value now)]
@@ -282,7 +283,7 @@ def _listed(diffs:list)->str:
     said = [f'{k} was {json.dumps(a)}, now {json.dumps(b)}' for k, a, b in diffs]
     return '; '.join(said[:6]) + (f' (and {len(said) - 6} more)' if len(said) > 6 else '')
 
-# %% ../nbs/08_train.ipynb #e714e46e
+# %% ../nbs/08_train.ipynb #d00ad95d
 def _resumed_meta(meta:dict, saved:dict, out_dir, allow_changes:bool)->dict:
     "The metadata of a resumed run: another model is refused; other settings are refused, or with `allow_changes` recorded."
     if model := _differences(saved, meta, 'model'):
@@ -298,6 +299,12 @@ def _resumed_meta(meta:dict, saved:dict, out_dir, allow_changes:bool)->dict:
     task = {k: v for k, v in meta['task'].items() if k not in _MAY_CHANGE['task']} | {k: saved_task[k] for k in _MAY_CHANGE['task'] if k in saved_task}
     history = saved.get('changes', []) + ([dict(step=saved['step'], settings={k: [a, b] for k, a, b in changed})] if changed else [])
     return meta | dict(task=task) | (dict(changes=history) if history else {})
+
+def _run_meta(task, config:TrainConfig, out_dir:Path, resume:bool, allow_changes:bool)->tuple: # (metadata, the checkpoint's or None)
+    "A run's metadata (settings, model, task), checked against its checkpoint's when it resumes."
+    meta = dict(train=asdict(config), model=task.model_config, task=getattr(task, 'task_config', {}))
+    saved = _checkpoint_meta(out_dir/'last.safetensors') if resume else None
+    return (meta, None) if saved is None else (_resumed_meta(meta, saved, out_dir, allow_changes), saved)
 
 # %% ../nbs/08_train.ipynb #fa926af5
 def _setup(task, config, out_dir, accelerator, resume):
@@ -322,14 +329,11 @@ def train(task, # provides model, n_train, model_config, batch(idx), loss(model,
           allow_changes:bool=False)->nn.Module: # resume even with settings other than the checkpoint's (recorded in config.json)
     "Train `task.model` for `config.steps` steps, resuming from `out_dir/last.safetensors`; returns the EMA model."
     out_dir = Path(out_dir)
-    meta = dict(train=asdict(config), model=task.model_config, task=getattr(task, 'task_config', {}))
-    saved = _checkpoint_meta(out_dir/'last.safetensors') if resume else None
-    if saved is not None: meta = _resumed_meta(meta, saved, out_dir, allow_changes)   # before anything is loaded or written
+    meta, saved = _run_meta(task, config, out_dir, resume, allow_changes)   # a refused resume fails before anything is loaded or written
     acc, model, ema, opt, start, ckpt = _setup(task, config, out_dir, accelerator, saved is not None)
-    rank, world = acc.process_index, acc.num_processes
+    rank, world, domain = acc.process_index, acc.num_processes, {'domain': task.domain} if hasattr(task, 'domain') else {}
     if acc.is_main_process:   # the training domain goes into config.json only, not into every checkpoint
-        run_config = meta | ({'domain': task.domain} if hasattr(task, 'domain') else {})
-        _write(out_dir/'config.json', lambda t: Path(t).write_text(json.dumps(run_config, indent=1)), 'the run configuration')
+        _write(out_dir/'config.json', lambda t: Path(t).write_text(json.dumps(meta | domain, indent=1)), 'the run configuration')
     bar = tqdm(range(start, config.steps), initial=start, total=config.steps, disable=not (progress and acc.is_main_process))
     for step in bar:
         for g in opt.param_groups: g['lr'] = config.lr * lr_factor(step, config.steps, config.warmup_steps, config.min_lr_ratio)
@@ -546,7 +550,7 @@ def statement_balance_weights(reports, # one report per record
     w = prevalence ** -alpha
     return w / w.mean()
 
-# %% ../nbs/08_train.ipynb #e4972930
+# %% ../nbs/08_train.ipynb #6c2e61c3
 def training_domain(table:pd.DataFrame)->dict: # {'statements': {statement: records}, 'age': [lo, hi], 'hr': [lo, hi], 'records': n}
     "The statements (with how many records hold each), the age and HR ranges and the number of records of a training table."
     counts = Counter(s for report in table.report for s in set(split_report(report)))
@@ -720,14 +724,14 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
     if init is not None: task.task_config['init'] = str(init)
     return train(task, config, out_dir, progress=progress, stop_after=stop_after, allow_changes=allow_changes)
 
-# %% ../nbs/08_train.ipynb #117de0e6
+# %% ../nbs/08_train.ipynb #d2ad2e90
 def run_domain(run_dir)->dict: # `training_domain` of the run's training records; {} if the run recorded none
     "The training domain a denoiser run recorded in its config.json ({} for a VAE run or a run from before domains were recorded)."
     cfg = _json_or_empty(Path(run_dir)/'config.json')
     if not cfg: raise ValueError(f"{run_dir} is not a training run folder (no readable config.json).")
     return cfg.get('domain') or {}
 
-# %% ../nbs/08_train.ipynb #b503359a
+# %% ../nbs/08_train.ipynb #f227958e
 def check_run_config(cfg:dict, # a run config: the JSON of `diffusets train --config`, with the command line's flags applied
                      model:str)->dict: # 'vae', 'denoiser' or 'clip'
     "Check a run config against what the training of `model` accepts; returns it with values normalised, or raises one `ValueError` sentence."
