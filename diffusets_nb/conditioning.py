@@ -5,7 +5,7 @@ processor; condition dropout and null tokens for classifier-free guidance."""
 
 # %% ../nbs/04_conditioning.ipynb #a1c9457f
 from __future__ import annotations
-import hashlib, json, math, os, re, sqlite3, threading, time, urllib.error, urllib.request
+import hashlib, http.client, ipaddress, json, math, os, re, socket, sqlite3, threading, time, urllib.parse, warnings
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from fastcore.basics import patch
@@ -123,33 +123,52 @@ def mean_pool(hidden:torch.Tensor, # (N, T, D) last hidden states
     return F.normalize((hidden * m).sum(1) / m.sum(1).clamp(min=1e-9), dim=-1)
 
 # %% ../nbs/04_conditioning.ipynb #ff6c85ff
-def _hidden_size(path:str)->int: # a transformers model's output width, without importing transformers for a local folder
+def _first_line(err:Exception)->str: return (str(err).strip().splitlines() or [type(err).__name__])[0].rstrip('.')
+
+def _local_model(name_or_path:str, allow_download:bool)->str:
+    "A model folder, or a hub name resolved to its folder in this machine's Hugging Face cache unless downloads are allowed."
+    folder = Path(name_or_path).expanduser()
+    if folder.is_dir(): return str(folder)
+    if allow_download: return name_or_path
+    if name_or_path.startswith(('/', '.', '~')):
+        raise ValueError(f"cannot load the transformers model {name_or_path!r}: there is no such folder.")
+    from huggingface_hub import try_to_load_from_cache   # reads the cache folder only: no request, not even for headers
+    try: config = try_to_load_from_cache(name_or_path, 'config.json')
+    except ValueError: config = None   # not a valid hub name either
+    if isinstance(config, str): return str(Path(config).parent)
+    raise ValueError(f"cannot load the transformers model {name_or_path!r}: it is not on this machine (no such folder, and not in "
+                     "the Hugging Face cache); pass allow_download=True to download it from the hub.")
+
+def _hidden_size(path:str, allow_download:bool=False)->int: # a model's output width, without importing transformers for a folder
     try: return int(json.loads((Path(path)/'config.json').read_text())['hidden_size'])
     except (OSError, ValueError, KeyError, TypeError): pass   # a hub name, or a config that names its width otherwise
     from transformers import AutoConfig
-    try: return AutoConfig.from_pretrained(path).hidden_size
-    except (OSError, ValueError):
-        raise ValueError(f"cannot load the transformers model {path!r}: it is neither a model folder nor "
-                         "a hub name available here (offline: in the local cache).") from None
+    try: return AutoConfig.from_pretrained(path, local_files_only=not allow_download).hidden_size
+    except (OSError, ValueError, AttributeError) as e:
+        raise ValueError(f"cannot load the transformers model {path!r}: {_first_line(e)}.") from None
 
+# %% ../nbs/04_conditioning.ipynb #4574f6e0
 class HFEncoder(TextEncoder):
-    "Any `transformers` model by name or path, mean-pooled over the attention mask and L2-normalised."
-    def __init__(self, name_or_path:str, # a hub name or a local folder with config, tokenizer and weights
+    "Any `transformers` model by folder or hub name, mean-pooled over the attention mask and L2-normalised."
+    def __init__(self, name_or_path:str, # a local folder with config, tokenizer and weights, or a hub name
                  id:str=None, # cache key; defaults to 'hf:' + name_or_path
-                 max_length:int=256, batch_size:int=64, device:str='cpu'):
-        self.path, self.max_length, self.batch_size, self.device = str(name_or_path), max_length, batch_size, device
-        self.dim, self.id, self._model = _hidden_size(self.path), id or f'hf:{name_or_path}', None
+                 max_length:int=256, batch_size:int=64, device:str='cpu',
+                 allow_download:bool=False): # True: a hub name not on this machine is downloaded (else it is an error)
+        self.name, self.allow_download = str(name_or_path), allow_download
+        self.path, self.max_length, self.batch_size, self.device = _local_model(self.name, allow_download), max_length, batch_size, device
+        self.dim, self.id, self._model = _hidden_size(self.path, allow_download), id or f'hf:{name_or_path}', None
 
     def load(self):
         "Load the tokenizer and model (once)."
         if self._model is None:
             from transformers import AutoModel, AutoTokenizer
             from transformers.utils import logging as hf_logging
-            bar = hf_logging.is_progress_bar_enabled()
+            bar, local = hf_logging.is_progress_bar_enabled(), not self.allow_download
             hf_logging.disable_progress_bar()   # a weight-loading bar for a 90 MB model is noise
             try:
-                self._tok = AutoTokenizer.from_pretrained(self.path)
-                self._model = AutoModel.from_pretrained(self.path).eval().to(self.device)
+                self._tok = AutoTokenizer.from_pretrained(self.path, local_files_only=local)
+                self._model = AutoModel.from_pretrained(self.path, local_files_only=local).eval().to(self.device)
+            except (OSError, ValueError) as e: raise ValueError(f"cannot load the transformers model {self.name!r}: {_first_line(e)}.") from None
             finally:
                 if bar: hf_logging.enable_progress_bar()
         return self
@@ -184,62 +203,136 @@ class MiniLMEncoder(HFEncoder):
         super().__init__(minilm_path(), id='minilm-l6-v2', **kwargs)
 
 # %% ../nbs/04_conditioning.ipynb #40555943
-class OpenAIEncoder(TextEncoder):
-    "Embeddings from an OpenAI-compatible `/embeddings` endpoint."
-    def __init__(self, base_url:str='https://api.openai.com/v1', model:str='text-embedding-ada-002',
-                 api_key_env:str|None='OPENAI_API_KEY', # environment variable holding the key; None sends no key
-                 dim:int=1536, batch_size:int=256, timeout:float=60.0):
-        self.url, self.model, self.api_key_env = base_url.rstrip('/') + '/embeddings', model, api_key_env
-        self.dim, self.batch_size, self.timeout, self.id = dim, batch_size, timeout, f'openai:{model}'
+def _is_loopback(host:str)->bool:
+    "Whether `host` is this machine: localhost, 127.0.0.0/8 or ::1."
+    if host.lower() == 'localhost': return True
+    try: return ipaddress.ip_address(host).is_loopback
+    except ValueError: return False
 
-    def _headers(self):
-        headers = {'Content-Type': 'application/json'}
-        if self.api_key_env is None: return headers
-        key = os.environ.get(self.api_key_env)
+def _origin(url:str)->str:
+    "scheme://host:port of a URL: what the key is bound to."
+    p = urllib.parse.urlsplit(url)
+    try: port = p.port or {'https': 443, 'http': 80}.get(p.scheme, '?')
+    except ValueError: port = '?'
+    return f"{p.scheme}://{f'[{p.hostname}]' if ':' in (p.hostname or '') else p.hostname}:{port}"
+
+def _endpoint(url:str, allow_http:bool)->tuple: # (scheme, host, port, path)
+    "Check an embeddings URL before any connection: http(s), no credentials, plain http to this machine only unless allowed."
+    p = urllib.parse.urlsplit(url)
+    if p.username or p.password: raise ValueError("the embeddings base URL must not hold a user name or password; put the key in the environment.")
+    if p.scheme not in ('http', 'https') or not p.hostname:
+        raise ValueError(f"the embeddings base URL must be an https:// (or http://) URL naming a host; got {url!r}.")
+    try: port = p.port or (443 if p.scheme == 'https' else 80)
+    except ValueError: raise ValueError(f"the embeddings base URL {url!r} has an invalid port.") from None
+    if p.scheme == 'http' and not (allow_http or _is_loopback(p.hostname)):
+        raise ValueError(f"refusing plain http to {p.hostname}: the API key and the texts would travel unencrypted; "
+                         "use https, or pass allow_http=True.")
+    return p.scheme, p.hostname, port, (p.path or '/') + (f'?{p.query}' if p.query else '')
+
+# %% ../nbs/04_conditioning.ipynb #cae1f2c1
+class OpenAIEncoder(TextEncoder):
+    "Embeddings from an OpenAI-compatible `/embeddings` endpoint; the key goes to that origin only."
+    def __init__(self, base_url:str=None, # API root; default `$OPENAI_BASE_URL`, else 'https://api.openai.com/v1'
+                 model:str='text-embedding-ada-002',
+                 api_key_env:str|None='OPENAI_API_KEY', # environment variable holding the key; None sends no key
+                 dim:int=1536, batch_size:int=256,
+                 timeout:float=60.0, # seconds one request may take in all: connecting, sending, every byte of the answer
+                 allow_http:bool=False): # allow plain http to another machine (the key would travel unencrypted)
+        base_url = base_url or os.environ.get('OPENAI_BASE_URL') or 'https://api.openai.com/v1'
+        self.url, self.model, self.api_key_env = str(base_url).rstrip('/') + '/embeddings', model, api_key_env
+        self._target = _endpoint(self.url, allow_http)   # checked now: an unsafe URL never gets a connection
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
+            raise ValueError(f"timeout must be a positive number of seconds; got {timeout!r}.")
+        self.dim, self.batch_size, self.timeout, self.id = dim, batch_size, float(timeout), f'openai:{model}'
+
+    def _key(self)->str|None:
+        "The API key, read from the environment at each request and never stored."
+        if self.api_key_env is None: return None
+        key = os.environ.get(self.api_key_env, '').strip()
         if not key: raise ValueError(f"set the environment variable {self.api_key_env} to the API key of {self.url}.")
-        return headers | {'Authorization': f'Bearer {key}'}
+        if not (key.isascii() and key.isprintable()): raise ValueError(f"the API key in {self.api_key_env} holds characters an HTTP header cannot carry.")
+        return key
 
 # %% ../nbs/04_conditioning.ipynb #36c84807
-def _error_text(err:urllib.error.HTTPError)->str:
-    "The server's error message (OpenAI's JSON `error.message`, else the start of the body), as one sentence."
-    body = err.read(500).decode(errors='replace').strip()
-    try: body = json.loads(body)['error']['message']
+def _server_message(body:bytes, key:str|None)->str:
+    "A server's error message (OpenAI's JSON `error.message`, else the start of the body) as one line, the key masked."
+    text = body[:2000].decode(errors='replace').strip()
+    try: text = str(json.loads(text)['error']['message'])
     except (ValueError, KeyError, TypeError): pass
-    return (str(body).strip() or err.reason or 'no detail').rstrip('.') + '.'
+    if key: text = text.replace(key, '***')
+    text = ' '.join(''.join(c if c.isprintable() else ' ' for c in text).split())[:300]
+    return (text or 'no detail').rstrip('.') + '.'
 
 @patch
-def _post(self:OpenAIEncoder, texts):
-    body = json.dumps({'model': self.model, 'input': texts}).encode()
-    req = urllib.request.Request(self.url, data=body, headers=self._headers(), method='POST')
+def _exchange(self:OpenAIEncoder, body:bytes, headers:dict, limit:int)->tuple: # (status, Location header, up to limit+1 bytes)
+    "One POST to the endpoint, no redirect followed, ended by a timer `timeout` seconds after it began."
+    scheme, host, port, path = self._target
+    conn = (http.client.HTTPSConnection if scheme == 'https' else http.client.HTTPConnection)(host, port, timeout=self.timeout)
+    expired = threading.Event()
+    def expire():   # shut the socket under whatever read or write is waiting
+        expired.set()
+        try: conn.sock.shutdown(socket.SHUT_RDWR)
+        except (AttributeError, OSError): pass   # not connected yet (connecting has its own timeout) or closed already
+    timer = threading.Timer(self.timeout, expire); timer.daemon = True; timer.start()
     try:
-        with urllib.request.urlopen(req, timeout=self.timeout) as r: return json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        raise EncoderError(f"the embeddings endpoint {self.url} answered HTTP {e.code}: {_error_text(e)}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as e:
-        raise EncoderError(f"cannot reach the embeddings endpoint {self.url}: {getattr(e, 'reason', e)}.") from None
-    except json.JSONDecodeError:
-        raise EncoderError(f"the embeddings endpoint {self.url} did not answer JSON.") from None
+        conn.request('POST', path, body, headers)
+        resp = conn.getresponse()
+        answer = resp.status, resp.getheader('Location'), resp.read(limit + 1)
+    except (OSError, ValueError, http.client.HTTPException) as e:   # ValueError: e.g. a host name that is not ASCII
+        if not expired.is_set(): raise EncoderError(f"cannot reach the embeddings endpoint {self.url}: {_first_line(e)}.") from None
+    finally: timer.cancel(); conn.close()
+    if expired.is_set(): raise EncoderError(f"the embeddings endpoint {self.url} did not answer in full within the {self.timeout:g} s timeout.")
+    return answer
+
+# %% ../nbs/04_conditioning.ipynb #15c71fe7
+@patch
+def _post(self:OpenAIEncoder, texts:list)->bytes:
+    "The body of the endpoint's 200 answer for one batch; any other answer is an `EncoderError` naming it."
+    key = self._key()
+    headers = {'Content-Type': 'application/json', 'Accept': 'application/json'} | ({'Authorization': f'Bearer {key}'} if key else {})
+    limit = (1 << 20) + 32 * len(texts) * self.dim   # generous for JSON floats; a server cannot fill the memory
+    status, location, body = self._exchange(json.dumps({'model': self.model, 'input': texts}).encode(), headers, limit)
+    if 300 <= status < 400:
+        target = _origin(urllib.parse.urljoin(self.url, location)) if location else 'nowhere (no Location header)'
+        raise EncoderError(f"the embeddings endpoint {self.url} answered HTTP {status}, a redirect to {target}; redirects are "
+                           f"not followed, so the key only ever goes to {_origin(self.url)}.")
+    if status != 200: raise EncoderError(f"the embeddings endpoint {self.url} answered HTTP {status}: {_server_message(body, key)}")
+    if len(body) > limit: raise EncoderError(f"the embeddings endpoint {self.url} answered more than {limit:,} bytes for {len(texts)} texts.")
+    return body
+
+# %% ../nbs/04_conditioning.ipynb #ca220015
+@patch
+def _vectors(self:OpenAIEncoder, body:bytes, n:int)->np.ndarray: # (n, dim) float32 in input order
+    "The embeddings of an answer to `n` texts, checked: the JSON shape, the count, each index once, the size, finite numbers."
+    bad = lambda what: EncoderError(f"the embeddings endpoint {self.url} {what}.")
+    try: data = json.loads(body)['data']
+    except (ValueError, KeyError, TypeError, IndexError): data = None
+    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+        raise bad("did not answer an embeddings JSON object (one with a 'data' list of objects)")
+    if len(data) != n: raise bad(f"returned {len(data)} embeddings for {n} texts")
+    order = [d.get('index', i) for i, d in enumerate(data)]
+    if not all(type(i) is int for i in order) or sorted(order) != list(range(n)):
+        raise bad(f"numbered its embeddings other than 0…{n - 1} once each")
+    rows = [d.get('embedding') for _, d in sorted(zip(order, data), key=lambda pair: pair[0])]
+    if not all(isinstance(r, list) and all(type(x) in (int, float) for x in r) for r in rows):
+        raise bad("returned embeddings that are not lists of numbers")
+    if any(len(r) != self.dim for r in rows): raise bad(f"returned {next(len(r) for r in rows if len(r) != self.dim)}-d vectors; expected {self.dim}")
+    with np.errstate(over='ignore'): out = np.array(rows, np.float64).astype(np.float32)
+    if not np.isfinite(out).all(): raise bad("returned non-finite values (NaN, infinity, or beyond float32)")
+    return out
 
 @patch
 def encode(self:OpenAIEncoder, texts):
-    rows = []
-    for s in range(0, len(texts), self.batch_size):
-        data = self._post(texts[s:s + self.batch_size]).get('data')
-        if not isinstance(data, list) or len(data) != len(texts[s:s + self.batch_size]):
-            raise EncoderError(f"the embeddings endpoint {self.url} returned no embedding list of the right length.")
-        for item in sorted(data, key=lambda d: d.get('index', 0)):
-            if len(item.get('embedding', ())) != self.dim:
-                raise EncoderError(f"the embeddings endpoint {self.url} returned {len(item.get('embedding', ()))}-d "
-                                   f"vectors; expected {self.dim}.")
-            rows.append(item['embedding'])
-    return torch.tensor(rows, dtype=torch.float32)
+    batches = [texts[s:s + self.batch_size] for s in range(0, len(texts), self.batch_size)]
+    return torch.from_numpy(np.concatenate([self._vectors(self._post(b), len(b)) for b in batches]))
 
 # %% ../nbs/04_conditioning.ipynb #37227561
 class CachedEncoder(TextEncoder):
-    "Wrap a text encoder with an on-disk SQLite cache keyed by (encoder id, text)."
+    "Wrap a text encoder with an on-disk SQLite cache keyed by (encoder id, text); a failing cache never stops encoding."
     def __init__(self, encoder:TextEncoder, path:str|Path):
         self.encoder, self.path, self.id, self.dim = encoder, Path(path), encoder.id, encoder.dim
         self.hits = self.misses = 0
+        self.uncached = False   # True once the cache has failed in a way that cannot be repaired: encode without it
         self._con, self._pid, self._lock = None, None, threading.Lock()
 
     def __getstate__(self):   # picklable for spawned workers: the connection is reopened there
@@ -249,28 +342,77 @@ class CachedEncoder(TextEncoder):
     def _db(self)->sqlite3.Connection:
         if self._pid != os.getpid():   # never share a connection across a fork
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._con = sqlite3.connect(self.path, timeout=60, check_same_thread=False)  # guarded by _lock
-            self._pid = os.getpid()
-            self._con.execute('PRAGMA journal_mode=WAL')
-            self._con.execute('CREATE TABLE IF NOT EXISTS embeddings (encoder TEXT, text TEXT, dim INTEGER, '
-                              'vector BLOB, PRIMARY KEY (encoder, text)) WITHOUT ROWID')
+            con = sqlite3.connect(self.path, timeout=60, check_same_thread=False)  # guarded by _lock
+            try:
+                con.execute('PRAGMA journal_mode=WAL')
+                con.execute('CREATE TABLE IF NOT EXISTS embeddings (encoder TEXT, text TEXT, dim INTEGER, '
+                            'vector BLOB, PRIMARY KEY (encoder, text)) WITHOUT ROWID')
+            except BaseException: con.close(); raise
+            self._con, self._pid = con, os.getpid()
         return self._con
 
-    def __len__(self): # number of texts cached for this encoder
-        with self._lock: return self._db().execute('SELECT COUNT(*) FROM embeddings WHERE encoder=?', (self.id,)).fetchone()[0]
+    def __len__(self): # number of texts cached for this encoder (0 without a usable cache)
+        count = lambda con: con.execute('SELECT COUNT(*) FROM embeddings WHERE encoder=?', (self.id,)).fetchone()[0]
+        with self._lock: return self._read(count, 0)
     def __bool__(self): return True   # an empty cache is still an encoder
+
+# %% ../nbs/04_conditioning.ipynb #379b0009
+def _damaged(err:Exception)->bool: # SQLite says the file is not a database, or a malformed one
+    code = getattr(err, 'sqlite_errorcode', None)   # Python 3.11+
+    if code is not None: return (code & 0xff) in (11, 26)   # SQLITE_CORRUPT, SQLITE_NOTADB
+    return isinstance(err, sqlite3.DatabaseError) and any(s in str(err) for s in ('not a database', 'malformed'))
+
+@patch
+def _failed(self:CachedEncoder, err:Exception)->bool: # True: a fresh cache replaces a damaged one, try again
+    "After a cache error: move a damaged file aside and start afresh, or warn once and go on without the cache."
+    if self._con is not None: self._con.close()
+    self._con = self._pid = None
+    if _damaged(err):
+        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+        try:
+            os.replace(self.path, aside)
+            for part in ('-wal', '-shm'):   # its write-ahead log belongs to it
+                if Path(f'{self.path}{part}').exists(): os.replace(f'{self.path}{part}', f'{aside}{part}')
+        except OSError: pass   # cannot move it: go on without a cache
+        else:
+            warnings.warn(f"the embedding cache {self.path} was damaged ({err}); moved it to {aside.name} and started a new one.")
+            return True
+    warnings.warn(f"cannot use the embedding cache {self.path} ({err}); embedding without it.")
+    self.uncached = True
+    return False
 
 # %% ../nbs/04_conditioning.ipynb #eb48a256
 @patch
-def _lookup(self:CachedEncoder, texts)->dict:
+def _read(self:CachedEncoder, query, empty):
+    "`query(connection)`, or `empty` when the cache cannot be read."
+    for _ in range(2):   # a damaged file is replaced by a fresh cache once
+        if self.uncached: return empty
+        try: return query(self._db())
+        except (sqlite3.Error, OSError) as e:
+            if not self._failed(e): return empty
+    return empty
+
+@patch
+def _lookup(self:CachedEncoder, con, texts)->dict: # {text: vector} of the texts stored
     found = {}
     for s in range(0, len(texts), 500):
         chunk = texts[s:s + 500]
         sql = f"SELECT text, dim, vector FROM embeddings WHERE encoder=? AND text IN ({','.join('?' * len(chunk))})"
-        for text, dim, blob in self._db().execute(sql, (self.id, *chunk)):
-            if dim == self.dim: found[text] = np.frombuffer(blob, '<f4')
+        for text, dim, blob in con.execute(sql, (self.id, *chunk)):
+            if dim == self.dim and len(blob) == 4 * dim: found[text] = np.frombuffer(blob, '<f4')   # another size is a miss
     return found
 
+@patch
+def _store(self:CachedEncoder, texts, vectors):
+    "Store new vectors in one transaction; a failed one is rolled back, so the cache keeps what it had."
+    if self.uncached: return
+    try:
+        with self._db() as con:
+            con.executemany('INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)',
+                            [(self.id, t, self.dim, v.tobytes()) for t, v in zip(texts, vectors)])
+    except (sqlite3.Error, OSError) as e: self._failed(e)
+
+# %% ../nbs/04_conditioning.ipynb #954dd08e
 @patch
 def encode(self:CachedEncoder, texts):
     with self._lock: return self._encode(texts)
@@ -278,14 +420,12 @@ def encode(self:CachedEncoder, texts):
 @patch
 def _encode(self:CachedEncoder, texts):
     unique = list(dict.fromkeys(texts))
-    table = self._lookup(unique)   # a stored vector of another size (a changed model) counts as a miss
+    table = self._read(lambda con: self._lookup(con, unique), {})
     missing = [t for t in unique if t not in table]
     self.hits, self.misses = self.hits + len(unique) - len(missing), self.misses + len(missing)
     if missing:
         new = self.encoder(missing).numpy().astype('<f4')
-        with self._db() as con:   # one atomic transaction
-            con.executemany('INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)',
-                            [(self.id, t, self.dim, v.tobytes()) for t, v in zip(missing, new)])
+        self._store(missing, new)
         table.update(zip(missing, new))
     return torch.from_numpy(np.stack([table[t] for t in texts]))
 
@@ -300,16 +440,17 @@ def default_encoder(path:str|Path|None=None # cache file; defaults to cache_dir(
     return CachedEncoder(MiniLMEncoder(), path or cache_dir()/'text_embeddings.sqlite')
 
 # %% ../nbs/04_conditioning.ipynb #b527bed1
-def encoder_from_name(name:str, # 'default' or 'minilm-l6-v2', 'hash' or 'hash-<dim>', else a transformers name or path
-                      path:str|Path|None=None)->TextEncoder: # cache file, as for `default_encoder`
-    "The text encoder a name stands for (the names are the encoders' `.id`s)."
+def encoder_from_name(name:str, # 'default' or 'minilm-l6-v2', 'hash' or 'hash-<dim>', else a transformers folder or hub name ('hf:' optional)
+                      path:str|Path|None=None, # cache file, as for `default_encoder`
+                      allow_download:bool=False)->TextEncoder: # True: a hub model not on this machine may be downloaded
+    "The text encoder a name stands for (the names are the encoders' `.id`s); nothing is downloaded unless allowed."
     name = str(name)
     if name in ('default', 'minilm', 'minilm-l6-v2'): return default_encoder(path)
     if name == 'hash' or name.startswith('hash-'):
         dim = name.removeprefix('hash').lstrip('-')
         if dim and not dim.isdigit(): raise ValueError(f"Unknown hashing encoder {name!r}; use 'hash' or 'hash-<dim>'.")
         return HashEncoder(int(dim or 384))
-    return CachedEncoder(HFEncoder(name), path or cache_dir()/'text_embeddings.sqlite')
+    return CachedEncoder(HFEncoder(name.removeprefix('hf:'), allow_download=allow_download), path or cache_dir()/'text_embeddings.sqlite')
 
 # %% ../nbs/04_conditioning.ipynb #b2d418b3
 SEX_CODES = {'F': 0, 'M': 1, 'U': 2}   # the category index of each `validate_sex` value

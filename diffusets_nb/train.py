@@ -5,13 +5,15 @@ atomic safetensors checkpoints with exact resume, a metrics log, and multi-proce
 
 # %% ../nbs/08_train.ipynb #a7f4d5f9
 from __future__ import annotations
-import copy, fnmatch, json, math, os, time, tempfile
-from dataclasses import dataclass, asdict, field, replace
+import copy, fnmatch, json, math, numbers, os, re, time, tempfile, warnings
+from collections import Counter
+from dataclasses import dataclass, asdict, field, fields, replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
 from torch import nn
+from safetensors import SafetensorError
 from safetensors.torch import save_file, load_file, safe_open
 from tqdm.auto import tqdm
 from fastcore.basics import patch
@@ -22,16 +24,47 @@ from .conditioning import Condition, SEX_CODES, encode_conditions, drop_conditio
 from .diffusion import NoiseSchedule, add_noise, eps_loss, training_timesteps, truncated_snr_weights
 
 # %% auto #0
-__all__ = ['T_BUCKETS', 'TRAINABLE', 'TrainConfig', 'lr_factor', 'batch_indices', 'step_generator', 'weighted_batch_indices',
-           'model_device', 'ema_update', 'save_checkpoint', 'read_checkpoint', 'load_checkpoint', 'train',
-           'r2_per_lead', 'r2_pooled', 'VAETask', 'reconstruct', 'latent_scale', 'train_vae', 'load_trained',
-           'encode_latents', 'LatentSet', 'statement_balance_weights', 'age_balance_weights', 'DenoiserTask',
-           'warm_start', 'freeze_except', 'train_denoiser']
+__all__ = ['RUN_SETTINGS', 'T_BUCKETS', 'TRAINABLE', 'TrainConfig', 'lr_factor', 'batch_indices', 'step_generator',
+           'weighted_batch_indices', 'model_device', 'ema_update', 'save_checkpoint', 'read_checkpoint',
+           'load_checkpoint', 'train', 'r2_per_lead', 'r2_pooled', 'VAETask', 'reconstruct', 'latent_scale',
+           'train_vae', 'load_trained', 'encode_latents', 'LatentSet', 'statement_balance_weights', 'training_domain',
+           'age_balance_weights', 'DenoiserTask', 'warm_start', 'freeze_except', 'train_denoiser', 'run_domain',
+           'check_run_config']
+
+# %% ../nbs/08_train.ipynb #2ffe18ce
+class _Invalid(ValueError): "A value a setting does not accept; the message says what it accepts."
+
+def _checked(name:str, value, check):
+    "`check(value)` (the value to use), or one `ValueError` sentence naming the setting, what it accepts and the value."
+    try: return check(value)
+    except _Invalid as e: raise ValueError(f"{name} must be {e}; got {value!r}.") from None
+
+def _number(what:str, ok=lambda x: True): # a check: a finite number, not a bool, for which `ok` holds
+    def check(v):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or not ok(v): raise _Invalid(what)
+        return v
+    return check
+
+def _whole(lo:int, hi:int=None): # a check: a whole number in [lo, hi]; a whole float (from JSON) becomes an int
+    what = f'a whole number of at least {lo}' if hi is None else f'a whole number from {lo} to {hi}'
+    check = _number(what, lambda x: x == int(x) and lo <= x and (hi is None or x <= hi))
+    return lambda v: int(check(v))
+
+def _betas(v): # AdamW's two betas
+    if not isinstance(v, (list, tuple)) or len(v) != 2: raise _Invalid('two numbers in [0, 1)')
+    return tuple(_number('two numbers in [0, 1)', lambda x: 0 <= x < 1)(b) for b in v)
 
 # %% ../nbs/08_train.ipynb #f7d68504
+_AT_LEAST_0, _FRACTION = _number('at least 0', lambda x: x >= 0), _number('in [0, 1]', lambda x: 0 <= x <= 1)
+_TRAIN_CHECKS = dict(steps=_whole(1), batch_size=_whole(1), lr=_number('greater than 0', lambda x: x > 0), min_lr_ratio=_FRACTION,
+                     warmup_steps=_whole(0), weight_decay=_AT_LEAST_0, betas=_betas,
+                     grad_clip=lambda v: None if v is None else _number('None or at least 0', lambda x: x >= 0)(v),
+                     ema_decay=_number('in [0, 1)', lambda x: 0 <= x < 1), seed=_whole(0, 2**64 - 1),
+                     log_every=_whole(1), val_every=_whole(1), ckpt_every=_whole(1))
+
 @dataclass
 class TrainConfig:
-    "Hyper-parameters of one training run (JSON-serialisable, stored in every checkpoint)."
+    "Hyper-parameters of one training run (JSON-serialisable, stored in every checkpoint), each checked."
     steps: int = 1000            # optimizer steps in the whole run
     batch_size: int = 32         # examples per step, summed over processes
     lr: float = 2e-4             # peak learning rate
@@ -47,9 +80,77 @@ class TrainConfig:
     ckpt_every: int = 200        # steps between checkpoints (and at the end)
 
     def __post_init__(self):
-        if self.steps < 1 or self.batch_size < 1: raise ValueError("steps and batch_size must be at least 1.")
-        if not 0 <= self.ema_decay < 1: raise ValueError(f"ema_decay must be in [0, 1); got {self.ema_decay}.")
-        self.betas = tuple(self.betas)
+        for f in fields(self): setattr(self, f.name, _checked(f.name, getattr(self, f.name), _TRAIN_CHECKS[f.name]))
+
+# %% ../nbs/08_train.ipynb #b9c780ad
+@patch(cls_method=True)
+def from_dict(cls:TrainConfig, settings:dict)->TrainConfig: # e.g. a run config's "train" section, or `train_vae`'s keywords
+    "A `TrainConfig` from a dict; an unknown key or a bad value is one `ValueError` sentence."
+    if not isinstance(settings, dict): raise ValueError(f"the training settings must be a JSON object; got {type(settings).__name__}.")
+    accepted = [f.name for f in fields(cls)]
+    unknown = [k for k in settings if k not in accepted]
+    if unknown: raise ValueError(f"unknown training setting {unknown[0]!r}; accepted: {', '.join(accepted)}.")
+    return cls(**settings)
+
+# %% ../nbs/08_train.ipynb #074fa4bd
+def _one_of(*options): # a check: one of the strings `options`
+    def check(v):
+        if not isinstance(v, str) or v not in options: raise _Invalid(' or '.join(map(repr, options)))
+        return v
+    return check
+
+def _flag(v):
+    if not isinstance(v, bool): raise _Invalid('true or false')
+    return v
+
+def _name(v):
+    if not isinstance(v, str) or not v.strip(): raise _Invalid('a name (a non-empty string)')
+    return v
+
+def _steps_pair(v): # (lo, hi) timesteps
+    if not isinstance(v, (list, tuple)) or len(v) != 2: raise _Invalid('two whole numbers [lo, hi]')
+    return [_whole(0)(x) for x in v]
+
+def _latent_scale(v):
+    return v if isinstance(v, str) and v == 'auto' else _number("'auto' or a positive number", lambda x: x > 0)(v)
+
+def _trainable(v): # a name in `TRAINABLE` (defined with `freeze_except`, below) or a list of name patterns
+    if not ((isinstance(v, str) and v in TRAINABLE) or (isinstance(v, (list, tuple)) and v and all(isinstance(s, str) for s in v))):
+        raise _Invalid(f"one of {sorted(TRAINABLE)} or a list of name patterns")
+    return v
+
+# %% ../nbs/08_train.ipynb #a58e95ae
+def _clip_model(v): # the "model" section of a CLIP run config: `ClipConfig` fields
+    from diffusets_nb.ecgclip import ClipConfig
+    if not isinstance(v, dict): raise _Invalid('a JSON object of ClipConfig fields')
+    accepted = [f.name for f in fields(ClipConfig)]
+    unknown = [k for k in v if k not in accepted]
+    if unknown: raise ValueError(f"Bad CLIP model settings in the config: unknown setting {unknown[0]!r}; accepted: {', '.join(accepted)}.")
+    try: ClipConfig(**v)
+    except (TypeError, ValueError) as e: raise ValueError(f"Bad CLIP model settings in the config: {str(e).rstrip('.')}.") from None
+    return v
+
+_PRESET = _one_of('cpu', 'paper')
+RUN_SETTINGS = {   # per kind of run, its settings besides "train" and their checks: what the training function takes
+    'vae': dict(preset=_PRESET, kl_scale=_AT_LEAST_0, scale=_latent_scale),
+    'denoiser': dict(preset=_PRESET, mode=_one_of('tokens', 'paper'), encoder=_name, p_text=_FRACTION, p_patient=_FRACTION,
+                     balance=_FRACTION, age_balance=_FRACTION, low_t_fraction=_number('a number'), low_t_max=_whole(0),
+                     band_t_fraction=_number('a number'), band_t=_steps_pair, snr_weight_max=_number('at least 1', lambda x: x >= 1),
+                     text_film=_flag, ada_hidden=_whole(0), trainable=_trainable),
+    'clip': dict(model=_clip_model)}
+
+# %% ../nbs/08_train.ipynb #6681caa1
+_DRAWS = dict(low_t_fraction=('low_fraction', 0.), low_t_max=('low_max', 250), band_t_fraction=('band_fraction', 0.),
+              band_t=('band', (400, 900)))   # setting: its `training_timesteps` argument and its default in `train_denoiser`
+
+def _check_settings(kind:str, settings:dict)->dict: # the settings, values as the training function takes them
+    "Check a `kind` run's settings (all but its training settings) against `RUN_SETTINGS`; a denoiser's timestep draws together."
+    out = {k: _checked(k, v, RUN_SETTINGS[kind][k]) for k, v in settings.items()}
+    if kind == 'denoiser':
+        try: training_timesteps(1, **{arg: out.get(k, default) for k, (arg, default) in _DRAWS.items()})
+        except ValueError as e:
+            raise ValueError(f"{next((k for k, (arg, _) in _DRAWS.items() if str(e).startswith(arg + ' ')), 'timestep draws')}: {e}") from None
+    return out
 
 # %% ../nbs/08_train.ipynb #b76f68a1
 def lr_factor(step:int, # the optimizer step about to be taken (0-based)
@@ -100,13 +201,21 @@ def _optim_tensors(opt):
                for i, st in sd['state'].items() for k, v in st.items()}
     return tensors, sd['param_groups']
 
+def _write(path, write, what:str)->Path:
+    "`atomic_write`, with a failed write (a full disk, a read-only folder) as one sentence; the file stays as it was."
+    try: return atomic_write(path, write)
+    except (OSError, SafetensorError) as e:
+        cause = re.search(r'message: "([^"]+)"', str(e))   # safetensors wraps the OS error in its own text
+        cause = cause[1] if cause else getattr(e, 'strerror', None) or str(e).strip() or type(e).__name__
+        raise ValueError(f"cannot write {what} {path}: {cause}; the previous file, if any, is unchanged.") from None
+
 def save_checkpoint(path, model:nn.Module, ema:nn.Module, opt, step:int, meta:dict):
     "Save model, EMA, optimizer state and step atomically as one safetensors file; `meta` is stored as JSON."
     tensors = {f'model.{k}': v.detach().contiguous().clone() for k, v in model.state_dict().items()}
     tensors |= {f'ema.{k}': v.detach().contiguous().clone() for k, v in ema.state_dict().items()}
     opt_tensors, groups = _optim_tensors(opt)
     metadata = dict(step=str(step), param_groups=json.dumps(groups), meta=json.dumps(meta))
-    atomic_write(path, lambda tmp: save_file(tensors | opt_tensors, tmp, metadata=metadata))
+    _write(path, lambda tmp: save_file(tensors | opt_tensors, tmp, metadata=metadata), 'the checkpoint')
 
 # %% ../nbs/08_train.ipynb #03a9d003
 def read_checkpoint(path)->tuple[dict, dict]:
@@ -117,12 +226,25 @@ def read_checkpoint(path)->tuple[dict, dict]:
     except Exception as e: raise ValueError(f"Cannot read checkpoint {path}: {e}.") from None
     return tensors, dict(step=int(md['step']), param_groups=json.loads(md['param_groups']), meta=json.loads(md['meta']))
 
+def _checkpoint_meta(path)->dict|None: # {'step', 'train', 'model', 'task', …}, None without a checkpoint
+    "The step and run metadata of a checkpoint, read without its tensors."
+    if not Path(path).exists(): return None
+    try:
+        with safe_open(str(path), 'pt') as f: md = f.metadata()
+        return dict(json.loads(md['meta']), step=int(md['step']))
+    except Exception as e: raise ValueError(f"Cannot read checkpoint {path}: {e}.") from None
+
+# %% ../nbs/08_train.ipynb #26196668
 def load_checkpoint(path, model:nn.Module, ema:nn.Module=None, opt=None)->dict:
     "Restore model (and EMA and optimizer when given) from `path`; returns the metadata."
     tensors, md = read_checkpoint(path)
     part = lambda pre: {k[len(pre):]: v for k, v in tensors.items() if k.startswith(pre)}
-    model.load_state_dict(part('model.'))
-    if ema is not None: ema.load_state_dict(part('ema.'))
+    try:
+        model.load_state_dict(part('model.'))
+        if ema is not None: ema.load_state_dict(part('ema.'))
+    except RuntimeError as e:   # torch's first line is a title; the second says what does not fit
+        lines = [l.strip() for l in str(e).splitlines() if l.strip()]
+        raise ValueError(f"the checkpoint {path} does not fit this model: {lines[min(1, len(lines) - 1)][:300].rstrip('.')}.") from None
     if opt is not None:
         state = {}
         for k, v in part('optim.').items():
@@ -133,13 +255,56 @@ def load_checkpoint(path, model:nn.Module, ema:nn.Module=None, opt=None)->dict:
 
 # %% ../nbs/08_train.ipynb #2ab418ad
 def _trim_log(path, step):
-    "Keep only metric lines up to `step` (a resumed run re-logs what came after its checkpoint)."
+    "Keep the metric lines up to `step` (a resumed run re-logs what came after its checkpoint); drop unreadable ones with a warning."
     if not path.exists(): return
-    keep = [l for l in path.read_text().splitlines() if l.strip() and json.loads(l)['step'] <= step]
-    atomic_write(path, lambda tmp: Path(tmp).write_text(''.join(l + '\n' for l in keep)))
+    keep, dropped = [], 0
+    for line in path.read_text(errors='replace').splitlines():
+        try: row = json.loads(line) if line.strip() else None
+        except ValueError: row = {}
+        if row is None: continue
+        if not (isinstance(row, dict) and isinstance(row.get('step'), int)): dropped += 1
+        elif row['step'] <= step: keep.append(line)
+    if dropped: warnings.warn(f"{path}: dropped {dropped} unreadable line(s), the half-written end of a run that was killed while logging.")
+    _write(path, lambda tmp: Path(tmp).write_text(''.join(l + '\n' for l in keep)), 'the metrics log')
 
 def _log(path, row):
-    with open(path, 'a') as f: f.write(json.dumps(row) + '\n')
+    try:
+        with open(path, 'a') as f: f.write(json.dumps(row) + '\n')
+    except OSError as e: raise ValueError(f"cannot append to the metrics log {path}: {e.strerror or e}.") from None
+
+# %% ../nbs/08_train.ipynb #7165fc33
+_MAY_CHANGE = dict(train=('steps', 'log_every', 'val_every', 'ckpt_every'), task=('init',))   # on resume; the rest must not
+
+def _differences(saved:dict, now:dict, section:str)->list: # [(setting, saved value, value now)]
+    old, new = json.loads(json.dumps(saved.get(section, {}))), json.loads(json.dumps(now[section]))
+    return [(k, old[k], v) for k, v in new.items() if k in old and old[k] != v and k not in _MAY_CHANGE.get(section, ())]
+
+def _listed(diffs:list)->str:
+    said = [f'{k} was {json.dumps(a)}, now {json.dumps(b)}' for k, a, b in diffs]
+    return '; '.join(said[:6]) + (f' (and {len(said) - 6} more)' if len(said) > 6 else '')
+
+# %% ../nbs/08_train.ipynb #d00ad95d
+def _resumed_meta(meta:dict, saved:dict, out_dir, allow_changes:bool)->dict:
+    "The metadata of a resumed run: another model is refused; other settings are refused, or with `allow_changes` recorded."
+    if model := _differences(saved, meta, 'model'):
+        raise ValueError(f"cannot resume the run in {out_dir} with another model than its checkpoint's (step {saved['step']}): "
+                         f"{_listed(model)}; train it into a new folder.")
+    changed = _differences(saved, meta, 'train') + _differences(saved, meta, 'task')
+    if changed and not allow_changes:
+        raise ValueError(f"cannot resume the run in {out_dir} with other settings than its checkpoint's (step {saved['step']}): "
+                         f"{_listed(changed)}; give the same settings (only steps and the log, validation and checkpoint "
+                         "intervals may change), train into a new folder, or pass allow_changes=True.")
+    if changed: warnings.warn(f"resuming the run in {out_dir} at step {saved['step']} with changed settings: {_listed(changed)}.")
+    saved_task = saved.get('task', {})
+    task = {k: v for k, v in meta['task'].items() if k not in _MAY_CHANGE['task']} | {k: saved_task[k] for k in _MAY_CHANGE['task'] if k in saved_task}
+    history = saved.get('changes', []) + ([dict(step=saved['step'], settings={k: [a, b] for k, a, b in changed})] if changed else [])
+    return meta | dict(task=task) | (dict(changes=history) if history else {})
+
+def _run_meta(task, config:TrainConfig, out_dir:Path, resume:bool, allow_changes:bool)->tuple: # (metadata, the checkpoint's or None)
+    "A run's metadata (settings, model, task), checked against its checkpoint's when it resumes."
+    meta = dict(train=asdict(config), model=task.model_config, task=getattr(task, 'task_config', {}))
+    saved = _checkpoint_meta(out_dir/'last.safetensors') if resume else None
+    return (meta, None) if saved is None else (_resumed_meta(meta, saved, out_dir, allow_changes), saved)
 
 # %% ../nbs/08_train.ipynb #fa926af5
 def _setup(task, config, out_dir, accelerator, resume):
@@ -151,10 +316,8 @@ def _setup(task, config, out_dir, accelerator, resume):
     out_dir = Path(out_dir); ckpt = out_dir/'last.safetensors'
     model, ema = task.model, copy.deepcopy(task.model).requires_grad_(False)
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, betas=config.betas, weight_decay=config.weight_decay)
-    start = 0
-    if resume and ckpt.exists():
-        start = load_checkpoint(ckpt, model, ema, opt)['step']
-        if acc.is_main_process: _trim_log(out_dir/'metrics.jsonl', start)
+    start = load_checkpoint(ckpt, model, ema, opt)['step'] if resume else 0
+    if acc.is_main_process: _trim_log(out_dir/'metrics.jsonl', start)   # without a checkpoint: a new log
     model, opt = acc.prepare(model, opt)
     return acc, model, ema.to(acc.device), opt, start, ckpt
 
@@ -162,12 +325,15 @@ def _setup(task, config, out_dir, accelerator, resume):
 def train(task, # provides model, n_train, model_config, batch(idx), loss(model, batch, generator, epoch), validate(model)
           config:TrainConfig, out_dir, # where last.safetensors, metrics.jsonl and config.json go
           resume:bool=True, accelerator=None, progress:bool=True,
-          stop_after:int=None)->nn.Module: # stop (as if killed) after this many steps of this call: for tests
+          stop_after:int=None, # stop (as if killed) after this many steps of this call: for tests
+          allow_changes:bool=False)->nn.Module: # resume even with settings other than the checkpoint's (recorded in config.json)
     "Train `task.model` for `config.steps` steps, resuming from `out_dir/last.safetensors`; returns the EMA model."
-    acc, model, ema, opt, start, ckpt = _setup(task, config, out_dir, accelerator, resume)
-    out_dir, rank, world = Path(out_dir), acc.process_index, acc.num_processes
-    meta = dict(train=asdict(config), model=task.model_config, task=getattr(task, 'task_config', {}))
-    if acc.is_main_process: atomic_write(out_dir/'config.json', lambda t: Path(t).write_text(json.dumps(meta, indent=1)))
+    out_dir = Path(out_dir)
+    meta, saved = _run_meta(task, config, out_dir, resume, allow_changes)   # a refused resume fails before anything is loaded or written
+    acc, model, ema, opt, start, ckpt = _setup(task, config, out_dir, accelerator, saved is not None)
+    rank, world, domain = acc.process_index, acc.num_processes, {'domain': task.domain} if hasattr(task, 'domain') else {}
+    if acc.is_main_process:   # the training domain goes into config.json only, not into every checkpoint
+        _write(out_dir/'config.json', lambda t: Path(t).write_text(json.dumps(meta | domain, indent=1)), 'the run configuration')
     bar = tqdm(range(start, config.steps), initial=start, total=config.steps, disable=not (progress and acc.is_main_process))
     for step in bar:
         for g in opt.param_groups: g['lr'] = config.lr * lr_factor(step, config.steps, config.warmup_steps, config.min_lr_ratio)
@@ -266,19 +432,19 @@ def train_vae(cache_dir, # an `ECGCache` folder (see `build_cache`)
               n_val:int=256, progress:bool=True, stop_after:int=None,
               kl_scale:float=1.0, # multiplies the paper's KL weight ramp
               scale='auto', # latent scale: 'auto' measures it with `latent_scale`; a number fixes it
+              allow_changes:bool=False, # resume even with settings other than the checkpoint's (see `train`)
               **train_config)->nn.Module: # `TrainConfig` fields
     "Train a VAE preset on a cached corpus (resuming when `out_dir` holds a checkpoint); returns the EMA model."
-    if scale != 'auto' and not (isinstance(scale, (int, float)) and scale > 0):
-        raise ValueError(f"scale must be 'auto' or a positive number; got {scale!r}.")
-    config, cache = TrainConfig(**train_config), ECGCache(cache_dir)
+    _check_settings('vae', dict(preset=preset, kl_scale=kl_scale, scale=scale))
+    config, cache = TrainConfig.from_dict(train_config), ECGCache(cache_dir)
     torch.manual_seed(config.seed)
     task = VAETask(VAE(VAEConfig.preset(preset)), cache.split('train'), cache.split('val'), n_val=n_val, kl_scale=kl_scale)
-    vae = train(task, config, out_dir, progress=progress, stop_after=stop_after)
+    vae = train(task, config, out_dir, progress=progress, stop_after=stop_after, allow_changes=allow_changes)
     if stop_after is not None and stop_after < config.steps: return vae
     vae.config.scale = latent_scale(vae, cache.split('train')) if scale == 'auto' else float(scale)
     meta_path = Path(out_dir)/'config.json'
     meta = json.loads(meta_path.read_text()); meta['model']['scale'] = vae.config.scale
-    atomic_write(meta_path, lambda t: Path(t).write_text(json.dumps(meta, indent=1)))
+    _write(meta_path, lambda t: Path(t).write_text(json.dumps(meta, indent=1)), 'the run configuration')
     return vae
 
 # %% ../nbs/08_train.ipynb #3cca7dd8
@@ -340,7 +506,11 @@ class LatentSet:
     "Pre-computed posteriors (`encode_latents`) with their metadata: `len`, `.table`, `.split(name)`, `.sample(idx, g)`."
     def __init__(self, out_dir):
         self.dir = Path(out_dir)
-        if not (self.dir/'latents.npy').exists(): raise ValueError(f"{self.dir} holds no latents.npy; run encode_latents first.")
+        missing = [n for n in ('latents.npy', 'table.parquet', 'vae.json') if not (self.dir/n).exists()]
+        if missing and (self.dir/'info.json').exists():
+            raise ValueError(f"{self.dir} is an ECG cache, not a latent folder; encode it first with "
+                             f"`diffusets encode --vae <VAE run> --data {self.dir} --out <latent folder>` and train on that folder.")
+        if missing: raise ValueError(f"{self.dir} is not a latent folder (it has no {missing[0]}); make one with `diffusets encode`.")
         self.post, self.table = np.load(self.dir/'latents.npy', mmap_mode='r'), pd.read_parquet(self.dir/'table.parquet')
         self.scale, self.rows = json.loads((self.dir/'vae.json').read_text())['scale'], np.arange(len(self.table))
     def __len__(self): return len(self.rows)
@@ -379,6 +549,15 @@ def statement_balance_weights(reports, # one report per record
     prevalence = np.array([min(counts[s] for s in st) / len(statements) if st else 1.0 for st in statements])
     w = prevalence ** -alpha
     return w / w.mean()
+
+# %% ../nbs/08_train.ipynb #6c2e61c3
+def training_domain(table:pd.DataFrame)->dict: # {'statements': {statement: records}, 'age': [lo, hi], 'hr': [lo, hi], 'records': n}
+    "The statements (with how many records hold each), the age and HR ranges and the number of records of a training table."
+    counts = Counter(s for report in table.report for s in set(split_report(report)))
+    def span(column):
+        v = pd.to_numeric(table[column], errors='coerce').dropna()
+        return [float(v.min()), float(v.max())] if len(v) else None
+    return dict(statements=dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))), age=span('age'), hr=span('hr'), records=len(table))
 
 # %% ../nbs/08_train.ipynb #fa0f5509
 def age_balance_weights(ages, # one age in years per record (nan: missing, a band of its own)
@@ -420,6 +599,7 @@ class DenoiserTask:
         self.data.rows = train.rows[(reasons == '').to_numpy()]
         self.n_train = len(self.data)
         records = self.data.records(np.arange(self.n_train))
+        self.domain = training_domain(records)   # what the model will have seen
         self.sample_weights = None   # uniform draws, the paper's
         if balance or age_balance:
             w = statement_balance_weights(records.report, balance) * age_balance_weights(records.age, age_balance)
@@ -520,14 +700,17 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
                    text_film:bool=False, # the pooled report also feeds every block's AdaGN (see `DenoiserConfig`)
                    ada_hidden:int=0, # width of the step-dependent AdaGN branch (see `DenoiserConfig`; 0: none)
                    init=None, # a denoiser run folder, or a saved model folder or name ('default'), whose EMA weights start a new run
+                   allow_changes:bool=False, # resume even with settings other than the checkpoint's (see `train`)
                    **train_config)->nn.Module: # `TrainConfig` fields
     "Train a denoiser preset on pre-computed latents (resuming when `out_dir` holds a checkpoint); returns the EMA model."
     from diffusets_nb.conditioning import default_encoder
     from diffusets_nb.denoiser import Denoiser, DenoiserConfig
-    config, lat = TrainConfig(**train_config), LatentSet(latent_dir)
+    given = locals()
+    s = _check_settings('denoiser', {k: given[k] for k in RUN_SETTINGS['denoiser'] if k != 'encoder'})   # the encoder is an object here
+    config, lat = TrainConfig.from_dict(train_config), LatentSet(latent_dir)
     encoder = default_encoder() if encoder is None else encoder
     torch.manual_seed(config.seed)
-    model = Denoiser(DenoiserConfig.preset(preset, text_dim=encoder.dim, mode=mode, text_film=text_film, ada_hidden=ada_hidden))
+    model = Denoiser(DenoiserConfig.preset(preset, text_dim=encoder.dim, mode=mode, text_film=text_film, ada_hidden=s['ada_hidden']))
     freeze_except(model, trainable)   # a bad setting fails before the initial weights load; loading keeps the flags
     if init is not None and not (Path(out_dir)/'last.safetensors').exists():   # a resumed run keeps its checkpoint
         start = load_trained(init, part='denoiser')
@@ -535,8 +718,29 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
             raise ValueError(f"{init} was trained with text encoder {start.text_encoder_id!r}, not {encoder.id!r}.")
         warm_start(model, start.state_dict())
     task = DenoiserTask(model, lat.split('train'), encoder, lat.split('val'), p_text, p_patient, n_val,
-                        balance=balance, age_balance=age_balance, low_t_fraction=low_t_fraction, low_t_max=low_t_max,
-                        band_t_fraction=band_t_fraction, band_t=band_t, snr_weight_max=snr_weight_max)
+                        balance=balance, age_balance=age_balance, low_t_fraction=low_t_fraction, low_t_max=s['low_t_max'],
+                        band_t_fraction=band_t_fraction, band_t=s['band_t'], snr_weight_max=snr_weight_max)
     task.task_config['trainable'] = trainable
     if init is not None: task.task_config['init'] = str(init)
-    return train(task, config, out_dir, progress=progress, stop_after=stop_after)
+    return train(task, config, out_dir, progress=progress, stop_after=stop_after, allow_changes=allow_changes)
+
+# %% ../nbs/08_train.ipynb #d2ad2e90
+def run_domain(run_dir)->dict: # `training_domain` of the run's training records; {} if the run recorded none
+    "The training domain a denoiser run recorded in its config.json ({} for a VAE run or a run from before domains were recorded)."
+    cfg = _json_or_empty(Path(run_dir)/'config.json')
+    if not cfg: raise ValueError(f"{run_dir} is not a training run folder (no readable config.json).")
+    return cfg.get('domain') or {}
+
+# %% ../nbs/08_train.ipynb #f227958e
+def check_run_config(cfg:dict, # a run config: the JSON of `diffusets train --config`, with the command line's flags applied
+                     model:str)->dict: # 'vae', 'denoiser' or 'clip'
+    "Check a run config against what the training of `model` accepts; returns it with values normalised, or raises one `ValueError` sentence."
+    if model not in RUN_SETTINGS: raise ValueError(f"model must be one of {', '.join(RUN_SETTINGS)}; got {model!r}.")
+    if not isinstance(cfg, dict): raise ValueError(f"a run config must be a JSON object; got {type(cfg).__name__}.")
+    accepted = [*RUN_SETTINGS[model], 'train']
+    unknown = [k for k in cfg if k not in accepted]
+    if unknown: raise ValueError(f"unknown setting {unknown[0]!r} in a {model} run config; accepted: {', '.join(accepted)}.")
+    out = _check_settings(model, {k: v for k, v in cfg.items() if k != 'train'})
+    try: train_config = TrainConfig.from_dict(cfg.get('train', {}))
+    except ValueError as e: raise ValueError(f'in "train": {e}') from None
+    return out | {'train': {k: getattr(train_config, k) for k in cfg.get('train', {})}}
