@@ -128,24 +128,17 @@ def _cache_for(data, out:Path, workers:int)->Path:
     return build_cache(open_corpus(data), out/'cache', workers=workers)
 
 def cmd_train(args):
-    cfg, out = run_config(args), writable_dir(args.out)
     from diffusets_nb import train as T
-    if args.model == 'vae':
-        T.train_vae(_cache_for(args.data, out, args.workers), out, preset=cfg.get('preset', 'cpu'),
-                    kl_scale=cfg.get('kl_scale', 1.0), scale=cfg.get('scale', 'auto'), **cfg['train'])
+    cfg, out = T.check_run_config(run_config(args), args.model), writable_dir(args.out)   # every setting checked before any work
+    train = cfg.pop('train')
+    if args.model == 'vae': T.train_vae(_cache_for(args.data, out, args.workers), out, allow_changes=args.allow_changes, **cfg, **train)
     elif args.model == 'denoiser':
         from diffusets_nb.conditioning import encoder_from_name
-        T.train_denoiser(existing_dir(args.data, 'Latent folder'), out, preset=cfg.get('preset', 'cpu'),
-                         encoder=encoder_from_name(cfg.get('encoder', 'default')), mode=cfg.get('mode', 'tokens'),
-                         p_text=cfg.get('p_text', 0.1), p_patient=cfg.get('p_patient', 0.1),
-                         init=args.init,   # a run folder, a saved model folder or a model name ('default')
-                         **{k: cfg[k] for k in ('balance', 'age_balance', 'low_t_fraction', 'low_t_max', 'band_t_fraction', 'band_t', 'snr_weight_max',
-                                              'text_film', 'ada_hidden', 'trainable') if k in cfg}, **cfg['train'])
+        encoder = encoder_from_name(cfg.pop('encoder', 'default'), allow_download=args.allow_download)
+        T.train_denoiser(existing_dir(args.data, 'Latent folder'), out, encoder=encoder, init=args.init, allow_changes=args.allow_changes, **cfg, **train)
     elif args.model == 'clip':
         from diffusets_nb.ecgclip import ClipConfig, train_clip
-        try: model = ClipConfig(**cfg.get('model', {}))
-        except TypeError as e: raise ValueError(f"Bad CLIP model settings in the config: {e}.") from None
-        train_clip(_cache_for(args.data, out, args.workers), out, model, **cfg['train'])
+        train_clip(_cache_for(args.data, out, args.workers), out, ClipConfig(**cfg.get('model', {})), **train)
     print(f"trained {args.model}: {out/'last.safetensors'}")
 
 # %% ../nbs/14_cli.ipynb #ad637698
@@ -303,9 +296,11 @@ def _add_train(sub):
         for k, typ in _TRAIN_FLAGS.items(): s.add_argument('--' + k.replace('_', '-'), type=typ, help=f"overrides the config's train.{k} (default: the config's)")
         if model != 'clip': s.add_argument('--preset', choices=('cpu', 'paper'), help="model size (default: the config's, else cpu)")
         if model != 'denoiser': s.add_argument('--workers', type=int, default=2, help='processes preparing a corpus root')
+        if model != 'clip': s.add_argument('--allow-changes', action='store_true', help="resume even with settings other than the run's (recorded in its config.json)")
         if model == 'denoiser':
             s.add_argument('--mode', choices=('tokens', 'paper'), help="conditioning (default: the config's, else tokens)")
             s.add_argument('--encoder', help="text encoder: 'default' (MiniLM), 'hash', or a local transformers model (default: the config's, else 'default')")
+            s.add_argument('--allow-download', action='store_true', help='let --encoder fetch a Hugging Face model that is not on this machine')
             s.add_argument('--init', help="a run folder, saved model folder or model name ('default') whose EMA weights start this run (default: random weights)")
 
 # %% ../nbs/14_cli.ipynb #24319911

@@ -15,7 +15,7 @@ diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default
 [ -d "$W/runs/default/denoiser_24000" ] || cp -r "$W/runs/default/denoiser" "$W/runs/default/denoiser_24000"
 # a last stage to 30,000 steps: records with rare statements drawn more often (balance 0.5) and half the timesteps
 # below t = 250, where the model had learnt to smooth away a P wave far from its usual place
-diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser" --config configs/default_denoiser_refine.json
+diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser" --config configs/default_denoiser_refine.json --allow-changes
 # the final stage, a new run warm-started from those weights: the pooled report also scales and shifts every block
 # (text_film); 4,000 steps, then continued to 8,000 and 12,000 (warm restarts, as above)
 diffusets train denoiser --data "$W/runs/default/latents" --out "$W/runs/default/denoiser_film" --config configs/default_denoiser_film.json --init "$W/runs/default/denoiser"
