@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast, gzip, hashlib, json, math, os, re, stat, tempfile, zlib
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import SimpleNamespace
 import numpy as np
 import pandas as pd
@@ -817,13 +817,15 @@ def _metadata(path:Path)->tuple: # (a WFDB folder's metadata CSV, one checked ro
 @patch
 def _build_table(self:WFDBFolder):
     found = sorted(str(p.relative_to(self.root).with_suffix('')) for p in self.root.rglob('*.hea'))
-    df, lines = pd.DataFrame(dict(record=found, _m='both', _why=None, _detail=None)), _skipped(pd.DataFrame(columns=['source_id', 'path']), '', '')
+    df = pd.DataFrame(dict(record=found, _m='both', _why=None, _detail=None))
+    lines = _skipped(pd.DataFrame(columns=['source_id', 'path']), '', '')
     if self.metadata_csv is not None:
         meta, lines = _metadata(self.metadata_csv)
         df = df[['record']].merge(meta, on='record', how='outer', indicator='_m')
     df = df.assign(source_id=df.record, path=df.record)
     df, skipped = _drop_bad(df, [(df._m == 'left_only', 'no metadata row', 'record not in the metadata CSV.'),
-                                 (df._m == 'right_only', 'missing file', 'metadata row without a .hea file.'), (df._why.notna(), df._why, df._detail)])
+                                 (df._m == 'right_only', 'missing file', 'metadata row without a .hea file.'),
+                                 (df._why.notna(), df._why, df._detail)])
     return self._conditions(df.drop(columns=['_m', '_why', '_detail'])), pd.concat([lines, skipped], ignore_index=True)
 
 # %% ../nbs/01_data.ipynb #4fbc8ddb
@@ -925,7 +927,8 @@ def _run_shards(reader, out, todo, workers, n_samples, done):
 def _finish_cache(reader, out, n_shards)->Path:
     "Write manifest.csv (table-time skips + every shard's load-time skips) and print the counts."
     skipped = [pd.read_parquet(out/f'{_shard_name(k)}.skipped.parquet') for k in range(n_shards)]
-    manifest = pd.concat([reader.manifest[reader.manifest.stage == 'table'], *skipped], ignore_index=True).drop_duplicates(['source_id', 'reason', 'detail'])
+    manifest = pd.concat([reader.manifest[reader.manifest.stage == 'table'], *skipped], ignore_index=True)
+    manifest = manifest.drop_duplicates(['source_id', 'reason', 'detail'])
     atomic_write(out/'manifest.csv', lambda tmp: manifest.to_csv(tmp, index=False))
     n = sum(len(np.load(out/f'{_shard_name(k)}.npy', mmap_mode='r')) for k in range(n_shards))
     print(f"cached {n} records in {n_shards} shards; skipped {len(manifest)}: {manifest.reason.value_counts().to_dict()}")
