@@ -356,6 +356,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'diffusets_nb.data._save_parquet': ('data.html#_save_parquet', 'diffusets_nb/data.py'),
                                    'diffusets_nb.data._sexes': ('data.html#_sexes', 'diffusets_nb/data.py'),
                                    'diffusets_nb.data._shard_name': ('data.html#_shard_name', 'diffusets_nb/data.py'),
+                                   'diffusets_nb.data._shown': ('data.html#_shown', 'diffusets_nb/data.py'),
                                    'diffusets_nb.data._side_table': ('data.html#_side_table', 'diffusets_nb/data.py'),
                                    'diffusets_nb.data._size_problem': ('data.html#_size_problem', 'diffusets_nb/data.py'),
                                    'diffusets_nb.data._skipped': ('data.html#_skipped', 'diffusets_nb/data.py'),

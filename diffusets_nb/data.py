@@ -572,9 +572,11 @@ def read_csv_table(path, # a corpus table (CSV, plain or compressed)
     return df
 
 # %% ../nbs/01_data.ipynb #74e27da2
+def _shown(v)->str: return repr('' if pd.isna(v) else v if len(str(v)) <= 60 else f'{str(v)[:57]}...')   # a value, quoted and cut short
+
 def _flag(raw:pd.Series, col:str, bad, file:str, expected:str)->tuple: # a rule: the `bad` rows, 'bad <col>', one sentence each
     bad = np.asarray(bad, bool); detail = np.full(len(raw), None, object); rows = np.flatnonzero(bad)
-    detail[rows] = [f"{file} row {i + 1}: {col} {'' if pd.isna(v) else v!r} is not {expected}." for i, v in zip(rows, raw.to_numpy()[rows])]
+    detail[rows] = [f"{file} row {i + 1}: {col} {_shown(v)} is not {expected}." for i, v in zip(rows, raw.to_numpy()[rows])]
     return bad, f'bad {col}', detail
 
 def _numbers(df, col:str, file:str, expected:str, lo=-np.inf, hi=np.inf, integer=False, blank=True, also=())->tuple:
@@ -932,17 +934,20 @@ def _finish_cache(reader, out, n_shards)->Path:
     atomic_write(out/'manifest.csv', lambda tmp: manifest.to_csv(tmp, index=False))
     n = sum(len(np.load(out/f'{_shard_name(k)}.npy', mmap_mode='r')) for k in range(n_shards))
     print(f"cached {n} records in {n_shards} shards; skipped {len(manifest)}: {manifest.reason.value_counts().to_dict()}")
+    if n == 0: raise ValueError(f"No record of {reader.root} could be used; {out/'manifest.csv'} lists the {len(manifest)} skipped.")
     return out
 
 # %% ../nbs/01_data.ipynb #cb997bf6
 class ECGCache:
     "A finished cache read through memory maps: `len`, `[i]`, `.table`, `.signals(idx)`, `.batch(idx)`, `.split(name)`."
     def __init__(self, out_dir):
-        self.dir = Path(out_dir); self.info = json.loads((self.dir/'info.json').read_text())
-        n = -(-self.info['n_records'] // self.info['shard_size'])
+        self.dir = Path(out_dir)
+        if not (self.dir/'info.json').is_file(): raise ValueError(f"{self.dir} is not a cache (no info.json); build one with build_cache.")
+        self.info = json.loads((self.dir/'info.json').read_text()); n = -(-self.info['n_records'] // self.info['shard_size'])
         missing = [k for k in range(n) if not (self.dir/f'{_shard_name(k)}.parquet').exists()]
         if missing or not (self.dir/'manifest.csv').exists():
             raise ValueError(f"Cache {self.dir} is incomplete ({len(missing)} shards missing); run build_cache again to resume.")
+        if n == 0: raise ValueError(f"Cache {self.dir} holds no record; its manifest.csv lists the skipped ones.")
         self.table = pd.concat([pd.read_parquet(self.dir/f'{_shard_name(k)}.parquet').assign(shard=k, row=lambda d: np.arange(len(d)))
                                 for k in range(n)], ignore_index=True)
         self.manifest, self._mm = pd.read_csv(self.dir/'manifest.csv', dtype={'source_id': str}), {}
