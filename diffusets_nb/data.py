@@ -904,14 +904,15 @@ def build_cache(reader:ECGReader, # any reader
                 out_dir, # cache folder (created); an interrupted build in it is resumed
                 workers:int=2, # worker processes (0: in this process)
                 shard_size:int=1024, # records per shard
-                n_samples:int=N_SAMPLES)->Path:
+                n_samples:int=N_SAMPLES, # samples per record after resampling
+                progress:bool=True)->Path: # show a tqdm bar
     "Preprocess a corpus into float16 .npy shards + Parquet tables, in parallel, resumable; print the counts."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True); _real_folder.cache_clear()
     for stale in out.glob('.*.tmp'): stale.unlink()   # half-written files of a killed build (one build per folder)
     info = _cache_info(reader, out, shard_size, n_samples)
     bounds = [(k, lo, min(lo + shard_size, len(reader))) for k, lo in enumerate(range(0, len(reader), shard_size))]
     todo = [b for b in bounds if not (out/f'{_shard_name(b[0])}.parquet').exists()]
-    bar = tqdm(total=len(reader), initial=len(reader) - sum(hi - lo for _, lo, hi in todo), desc='caching', unit='rec')
+    bar = tqdm(total=len(reader), initial=len(reader) - sum(hi - lo for _, lo, hi in todo), desc='caching', unit='rec', disable=not progress)
     _run_shards(reader, out, todo, workers, n_samples, bar.update); bar.close()
     return _finish_cache(reader, out, len(bounds))
 
