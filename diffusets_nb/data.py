@@ -5,8 +5,9 @@ of 12×1024 signals that scales to the 800k records of MIMIC-IV-ECG."""
 
 # %% ../nbs/01_data.ipynb #8f8a25ea
 from __future__ import annotations
-import ast, hashlib, json, os, re, tempfile
+import ast, gzip, hashlib, json, math, os, re, stat, tempfile, zlib
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 import numpy as np
@@ -22,11 +23,11 @@ from .core import HR_RANGE
 # %% auto #0
 __all__ = ['MIMIC_LEADS', 'PTBXL_LEADS', 'MIMIC_GAIN', 'PTBXL_GAIN', 'MIMIC_MEASUREMENTS', 'N_REPORT_COLUMNS', 'SCP_STATEMENTS',
            'STATEMENT_TO_SCP', 'AXIS_STATEMENTS', 'SUMMARY_STATEMENTS', 'SCP_COLUMNS', 'PTBXL_COLUMNS', 'UNIT_SCALE',
-           'RR_RANGE_MS', 'SPLITS', 'MANIFEST_COLUMNS', 'TABLE_COLUMNS', 'PTBXL_AXIS', 'write_wfdb', 'write_mimic',
-           'scp_codes_for', 'scp_statements_table', 'ptbxl_filename', 'write_ptbxl', 'RecordError', 'read_record',
-           'resample', 'hr_from_rr', 'qrs_leads', 'hr_from_signal', 'patient_split', 'ECGReader', 'age_at_ecg',
-           'MimicECG', 'load_all', 'ptbxl_report', 'PTBXL', 'WFDBFolder', 'describe', 'open_corpus', 'build_cache',
-           'ECGCache']
+           'MAX_HEADER_BYTES', 'RR_RANGE_MS', 'SPLITS', 'MANIFEST_COLUMNS', 'TABLE_COLUMNS', 'PTBXL_AXIS', 'write_wfdb',
+           'write_mimic', 'scp_codes_for', 'scp_statements_table', 'ptbxl_filename', 'write_ptbxl', 'RecordError',
+           'safe_path', 'read_record', 'resample', 'hr_from_rr', 'qrs_leads', 'hr_from_signal', 'patient_split',
+           'ECGReader', 'read_csv_table', 'age_at_ecg', 'MimicECG', 'load_all', 'parse_scp_codes', 'ptbxl_report',
+           'PTBXL', 'WFDBFolder', 'describe', 'open_corpus', 'build_cache', 'ECGCache']
 
 # %% ../nbs/01_data.ipynb #38164a6d
 MIMIC_LEADS = ('I', 'II', 'III', 'aVR', 'aVF', 'aVL', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6')  # header order
@@ -245,12 +246,38 @@ class RecordError(ValueError):
 
 UNIT_SCALE = {'mv': 1.0, 'uv': 1e-3, 'µv': 1e-3, 'v': 1e3}   # to millivolts
 
+# %% ../nbs/01_data.ipynb #501e4625
+@lru_cache(maxsize=16384)
+def _real_folder(folder:str)->str: # `os.path.realpath` of an absolute folder, its parents' resolutions reused
+    parent, name = os.path.split(folder)
+    if name in ('', '.', '..') or parent == folder: return os.path.realpath(folder)
+    here = os.path.join(_real_folder(parent), name)
+    return os.path.realpath(here) if os.path.islink(here) else here
+
+def _inside(root, base, rel)->str: # `base/rel` as text once checked (safe_path's work, without Path objects: the hot path)
+    if not isinstance(rel, str) or not rel.strip() or '\0' in rel: raise RecordError('unsafe path', f'path {rel!r} is empty or not text.')
+    if rel.startswith('/'): raise RecordError('unsafe path', f"path {rel!r} is absolute; records must lie inside the corpus folder.")
+    if '..' in rel.split('/'): raise RecordError('unsafe path', f"path {rel!r} holds '..'; records must lie inside the corpus folder.")
+    path = os.path.join(base, rel); folder, name = os.path.split(os.path.join(os.getcwd(), path))
+    real, top = os.path.join(_real_folder(folder), name), _real_folder(os.path.join(os.getcwd(), root))
+    if os.path.islink(real): real = os.path.realpath(real)
+    if not real.startswith(top.rstrip(os.sep) + os.sep):
+        raise RecordError('unsafe path', f"{rel} resolves to {real}, outside the corpus folder {top} (a symbolic link?).")
+    return path
+
+def safe_path(root, # the folder every file read must stay inside (the corpus folder)
+              rel, # a relative path read from a table or a header
+              base=None)->Path: # the folder `rel` is relative to (default: `root`)
+    "`base/rel`, checked to stay inside `root`: `RecordError('unsafe path')` if it is absolute, holds '..' or resolves outside."
+    return Path(_inside(root, root if base is None else base, rel))
+
 # %% ../nbs/01_data.ipynb #f0eefb15
 def _unreadable(path:Path, err:Exception)->RecordError: # why `wfdb.rdrecord` failed, as a RecordError
     try: h = wfdb.rdheader(str(path))
     except Exception as e: return RecordError('unreadable header', f'{path.name}.hea: {e}')
-    missing = [f for f in dict.fromkeys(h.file_name or []) if not (path.parent/f).exists()]
-    if missing: return RecordError('missing file', f'{missing[0]} does not exist.')
+    for name in dict.fromkeys(h.file_name or []):
+        need = _data_size(h, name)
+        if need and (path.parent/name).stat().st_size < need[0]: return _size_problem(name, (path.parent/name).stat().st_size, need[0])
     return RecordError('wrong length', f'the data file is shorter than the header says ({err}).')
 
 def _checked_order(rec)->list: # canonical lead order of a record; RecordError for unknown leads or units
@@ -260,11 +287,41 @@ def _checked_order(rec)->list: # canonical lead order of a record; RecordError f
     if bad: raise RecordError('unknown unit', f'unit {bad[0]!r} is not mV, uV or V.')
     return order
 
+# %% ../nbs/01_data.ipynb #d7ede1d7
+def _record_file(root, folder, name:str)->str: # a file a record needs: inside `root`, present, a regular file
+    path = _inside(root, folder, name)
+    try: mode = os.stat(path).st_mode
+    except FileNotFoundError: raise RecordError('missing file', f'{name} does not exist.') from None
+    if not stat.S_ISREG(mode):
+        what = 'a directory' if stat.S_ISDIR(mode) else 'a special file'
+        raise RecordError('unreadable header' if name.endswith('.hea') else 'unreadable file', f'{name} is {what}, not a file.')
+    return path
+
+MAX_HEADER_BYTES = 1 << 20   # a WFDB header is a few hundred bytes; a bigger .hea is not one
+
+def _header_lines(path:Path)->list: # a header's lines without comments, split into fields
+    with open(f'{path}.hea', 'rb') as f: text = f.read(MAX_HEADER_BYTES + 1)
+    if len(text) > MAX_HEADER_BYTES: raise RecordError('unreadable header', f'{path.name}.hea is larger than {MAX_HEADER_BYTES} bytes.')
+    return [l.split() for l in text.decode(errors='replace').splitlines() if l.strip() and not l.lstrip().startswith('#')]
+
+def _check_header_files(path:Path, root)->bool: # check every file `wfdb.rdrecord` will open; True for a multi-segment record
+    lines = _header_lines(path)
+    try: name, _, n_seg = lines[0][0].partition('/'); n = int(n_seg) if n_seg else int(lines[0][1])
+    except (IndexError, ValueError): raise RecordError('unreadable header', f'{path.name}.hea has no valid record line.') from None
+    names = [l[0] for l in lines[1:n + 1] if l[0] != '~']   # '~': an empty segment or signal
+    if not n_seg:
+        for f in dict.fromkeys(names): _record_file(root, path.parent, f)
+        return False
+    for s in names:
+        _record_file(root, path.parent, f'{s}.hea')
+        if _check_header_files(path.parent/s, root): raise RecordError('unreadable header', f'segment {s} is itself multi-segment.')
+    return True
+
 # %% ../nbs/01_data.ipynb #0d91c428
 _GAIN = re.compile(r'^([-+0-9.eE]+)(?:\((-?\d+)\))?/(\S+)$')   # adc gain, optional (baseline), /units
 
 def _fast_header(path:Path)->dict|None: # the header of a format-16 single-file record, or None for any other layout
-    lines = [l.split() for l in Path(f'{path}.hea').read_text(errors='replace').splitlines() if l.strip() and not l.startswith('#')]
+    lines = _header_lines(path)
     if len(lines) < 2 or len(lines[0]) < 4: return None
     try: n_sig, fs, sig_len = int(lines[0][1]), float(lines[0][2]), int(lines[0][3])
     except ValueError: return None   # e.g. a counter frequency "500/1000", or a multi-segment record "name/2"
@@ -278,30 +335,69 @@ def _fast_header(path:Path)->dict|None: # the header of a format-16 single-file 
         init, check = np.array([int(f[5]) for f in sig]), np.array([int(f[6]) for f in sig])
     except ValueError: return None
     if not (gain > 0).all(): return None
-    return dict(file=path.parent/sig[0][0], n_sig=n_sig, fs=fs, sig_len=sig_len, gain=gain, baseline=base, init=init,
+    return dict(file=sig[0][0], n_sig=n_sig, fs=fs, sig_len=sig_len, gain=gain, baseline=base, init=init,
                 checksum=check, units=[g[3] for g in gains], sig_name=[f[8] for f in sig])
 
-def _read_fast(path:Path): # a record read without wfdb, or None when the header or the data do not check out
+# %% ../nbs/01_data.ipynb #6b6ec00c
+def _size_problem(name:str, size:int, need:int)->RecordError: # a data file whose size is not what its header describes
+    more = f'{size - need} extra bytes' if size > need else f'truncated by {need - size} bytes'
+    return RecordError('wrong length', f"{name} holds {size} bytes where the header describes {need} ({more}).")
+
+def _checksum_problem(name:str, leads, bad)->RecordError: # a data file whose 16-bit sums disagree with its header
+    return RecordError('checksum mismatch', f"{name}: the checksum of lead(s) {[l for l, b in zip(leads, bad) if b]} "
+                       "does not match the header (a damaged file?).")
+
+def _read_fast(path:Path, root): # a format-16 record read without wfdb, checked; None when the header is of another layout
     h = _fast_header(path)
-    if h is None or not h['file'].exists() or h['file'].stat().st_size != 2 * h['n_sig'] * h['sig_len'] or h['sig_len'] < 1: return None
-    d = np.fromfile(h['file'], '<i2').reshape(h['sig_len'], h['n_sig'])
-    checksum_ok = (d.sum(0, dtype=np.int64) - h['checksum']) % 65536 == 0   # a 16-bit sum, written signed or not
-    if (d[0] != h['init']).any() or not checksum_ok.all(): return None
+    if h is None or h['sig_len'] < 1: return None
+    file = _record_file(root, path.parent, h['file'])
+    need, size = 2 * h['n_sig'] * h['sig_len'], os.stat(file).st_size
+    if size != need: raise _size_problem(h['file'], size, need)
+    d = np.fromfile(file, '<i2').reshape(h['sig_len'], h['n_sig'])
+    if (d[0] != h['init']).any(): return None   # an unusual header: wfdb reads it, checksums included
+    bad = (d.sum(0, dtype=np.int64) - h['checksum']) % 65536 != 0   # a 16-bit sum, written signed or not
+    if bad.any(): raise _checksum_problem(h['file'], h['sig_name'], bad)
     p = (d - h['baseline']) / h['gain']   # float64, as wfdb computes it
     p[d == -32768] = np.nan                 # format 16's invalid-sample sentinel
     return SimpleNamespace(p_signal=p, fs=h['fs'], sig_len=h['sig_len'], sig_name=h['sig_name'], units=h['units'])
 
+# %% ../nbs/01_data.ipynb #8ab22d96
+_BYTES_PER_SAMPLE = {'8': 1, '16': 2, '24': 3, '32': 4, '61': 2, '80': 1, '160': 2, '212': 1.5, '310': 4 / 3, '311': 4 / 3}
+
+def _data_size(rec, name:str)->tuple: # (bytes the header describes for data file `name`, padding allowed); None if unknown
+    sig = [i for i, f in enumerate(rec.file_name) if f == name]
+    fmts, skew = {rec.fmt[i] for i in sig}, [(rec.skew or [None] * rec.n_sig)[i] for i in sig]
+    if len(fmts) != 1 or any(skew) or next(iter(fmts)) not in _BYTES_PER_SAMPLE: return None   # mixed, skewed or compressed
+    per = _BYTES_PER_SAMPLE[next(iter(fmts))]; n = rec.sig_len * sum(rec.samps_per_frame[i] for i in sig)
+    return ((rec.byte_offset or [None] * rec.n_sig)[sig[0]] or 0) + math.ceil(n * per), 0 if per == int(per) else 3
+
+def _read_wfdb(path:Path, root): # any other layout through `wfdb.rdrecord`, every file checked before and after
+    multi = _check_header_files(path, root)
+    try: rec = wfdb.rdrecord(str(path), physical=multi)   # digital samples, to check the checksums
+    except Exception as e: raise _unreadable(path, e) from None
+    if multi: return rec   # segments: wfdb's own checks only
+    for name in dict.fromkeys(rec.file_name):
+        size, (need, pad) = (path.parent/name).stat().st_size, _data_size(rec, name) or (None, 0)
+        if need is not None and not need <= size <= need + pad: raise _size_problem(name, size, need)
+    if rec.checksum is not None and None not in rec.checksum and set(rec.samps_per_frame) == {1}:
+        bad = (rec.d_signal.sum(0, dtype=np.int64) - np.asarray(rec.checksum)) % 65536 != 0
+        if bad.any(): raise _checksum_problem(rec.file_name[0], rec.sig_name, bad)
+    rec.p_signal = rec.dac()   # physical units, exactly as `rdrecord(physical=True)` converts them
+    return rec
+
+# %% ../nbs/01_data.ipynb #9107cfac
 def read_record(path, # record path without extension
                 duration:float=DURATION_S, # expected length in seconds (None: any length)
                 fast:bool=True, # try the format-16 fast path first (False: always `wfdb.rdrecord`)
+                root=None, # folder every file of the record must lie in (default: the record's own folder)
                )->tuple: # (signal (12, T) float32 mV canonical order, fs in Hz, number of NaN samples set to 0)
     "Read and check one WFDB record; raise `RecordError` with a countable `kind` if it cannot be used."
-    path = Path(path)
-    if not Path(f'{path}.hea').exists(): raise RecordError('missing file', f'{path.name}.hea does not exist.')
-    h = _read_fast(path) if fast else None
-    if h is None:
-        try: h = wfdb.rdrecord(str(path))   # parses the header once; on failure, `_unreadable` finds out why
-        except Exception as e: raise _unreadable(path, e) from None
+    path = Path(path); root = path.parent if root is None else root
+    try:
+        _record_file(root, path.parent, f'{path.name}.hea')
+        h = _read_fast(path, root) if fast else None
+        if h is None: h = _read_wfdb(path, root)
+    except OSError as e: raise RecordError('unreadable file', f'{Path(e.filename or path).name} cannot be read ({e.strerror}).') from None
     order = _checked_order(h)
     if duration is not None and abs(h.sig_len / h.fs - duration) > 1 / h.fs:
         raise RecordError('wrong length', f'{h.sig_len} samples at {h.fs:g} Hz is not {duration:g} s.')
@@ -381,7 +477,7 @@ class ECGReader:
     duration, required = DURATION_S, ()   # record length in s; files the corpus folder must hold
     fast_read = True   # `read_record`'s format-16 fast path (False: always wfdb; the benchmark's "before")
     def __init__(self, root):
-        self.root = _require(root, *self.required)
+        self.root = _require(root, *self.required); _real_folder.cache_clear()   # links made since are seen
         table, skipped = self._build_table()
         self.table = table.reset_index(drop=True)
         self._skipped = [skipped.assign(stage='table')[MANIFEST_COLUMNS]]
@@ -390,25 +486,31 @@ class ECGReader:
     def _build_table(self): raise NotImplementedError
 
 # %% ../nbs/01_data.ipynb #653788fe
-def _skipped(df:pd.DataFrame, reason:str, detail:str)->pd.DataFrame: # manifest rows for the records in `df`
+def _skipped(df:pd.DataFrame, reason, detail)->pd.DataFrame: # manifest rows for the records in `df` (reason, detail: one or one per row)
     return pd.DataFrame(dict(source_id=df['source_id'].astype(str).to_numpy(), path=df['path'].to_numpy(),
                              reason=reason, detail=detail), columns=MANIFEST_COLUMNS[:4])
 
 @patch(as_prop=True)
 def manifest(self:ECGReader)->pd.DataFrame:
     "Skipped records (source_id, path, reason, detail, stage), from the table build and from `load`."
-    return pd.concat(self._skipped, ignore_index=True).drop_duplicates(['source_id', 'reason'])
+    return pd.concat(self._skipped, ignore_index=True).drop_duplicates(['source_id', 'reason', 'detail'])
 
 # %% ../nbs/01_data.ipynb #87c086c8
 TABLE_COLUMNS = ['source_id', 'patient_id', 'path', 'report', 'age', 'sex', 'hr', 'hr_source', 'split']
 
 def _columns_first(df): return df[TABLE_COLUMNS + [c for c in df.columns if c not in TABLE_COLUMNS]]
 
-def _drop_bad(df, rules)->tuple: # rules: (mask, reason, detail); each record is listed under its first reason
-    drop, skipped = np.zeros(len(df), bool), []
-    for mask, reason, detail in rules:
-        mask = np.asarray(mask) & ~drop; skipped.append(_skipped(df[mask], reason, detail)); drop |= mask
-    return df[~drop], pd.concat(skipped, ignore_index=True)
+def _problems(n:int, rules)->tuple: # (reason, detail) per row from the first rule that flags it; None where none does
+    reason, detail = np.full(n, None, object), np.full(n, None, object)
+    for mask, why, what in rules:
+        m = np.asarray(mask, bool) & pd.isna(reason)
+        reason[m] = np.asarray(why, object)[m] if np.ndim(why) else why
+        detail[m] = np.asarray(what, object)[m] if np.ndim(what) else what
+    return reason, detail
+
+def _drop_bad(df, rules)->tuple: # rules: (mask, reason, detail), each one value or one per row; a record is listed under its first reason
+    reason, detail = _problems(len(df), rules); bad = pd.notna(reason)
+    return df[~bad], _skipped(df[bad], reason[bad], detail[bad])
 
 # %% ../nbs/01_data.ipynb #c9871a63
 @patch
@@ -418,7 +520,7 @@ def read(self:ECGReader, i:int, # row of `table`
     t = self.table
     path, hr, source = t.path.iat[i], float(t.hr.iat[i]), t.hr_source.iat[i]
     try:
-        x, fs, n_nan = read_record(self.root/path, self.duration, self.fast_read)
+        x, fs, n_nan = read_record(safe_path(self.root, path), self.duration, self.fast_read, root=self.root)
         if not np.isfinite(hr):
             hr, source = hr_from_signal(x, fs), 'qrs_detection'
             if not np.isfinite(hr): raise RecordError('no heart rate', 'no RR interval and QRS detection found no valid HR.')
@@ -437,6 +539,95 @@ def load(self:ECGReader, i:int, # row of `table`
     row['hr'], row['hr_source'], row['nan_count'] = hr, source, n_nan
     return ECGBatch(y[None], fs, [row.report], [row.age], [row.sex], [hr], [row.source_id], pd.DataFrame([row]))
 
+# %% ../nbs/01_data.ipynb #9503758e
+def _first_bad_line(path:Path)->str: # where a file stops being UTF-8
+    with (gzip.open if path.suffix == '.gz' else open)(path, 'rb') as f:
+        for n, line in enumerate(f, 1):
+            try: line.decode('utf-8')
+            except UnicodeDecodeError as e: return f"line {n} holds the byte 0x{line[e.start]:02x}"
+    return 'a byte sequence is not UTF-8'
+
+def _csv_problem(path:Path, err:Exception)->str: # one sentence on why pandas could not read a CSV
+    if isinstance(err, UnicodeDecodeError): return f"{path} is not UTF-8 text ({_first_bad_line(path)})."
+    if isinstance(err, pd.errors.EmptyDataError): return f"{path} holds no header line."
+    if isinstance(err, pd.errors.ParserError):
+        why = str(err).strip().split('C error: ')[-1].rstrip('.'); return f"{path} is not a valid CSV: {why[:1].lower()}{why[1:]}."
+    return f"{path} cannot be read: {err}."
+
+# %% ../nbs/01_data.ipynb #addd9afe
+def read_csv_table(path, # a corpus table (CSV, plain or compressed)
+                   required=(), # columns it must have
+                   text=(), # columns read as text, to be checked row by row
+                   **kw)->pd.DataFrame: # more `pd.read_csv` arguments
+    "Read a corpus table: an empty, undecodable or unparsable file or a missing column is one `ValueError` naming the file."
+    path = Path(path)
+    if not path.is_file(): raise ValueError(f"{path} is not a file.")
+    if path.stat().st_size == 0: raise ValueError(f"{path} is empty (0 bytes); it should hold the columns {', '.join(required)}.")
+    try: df = pd.read_csv(path, dtype={c: str for c in text}, encoding='utf-8-sig', low_memory=False, **kw)
+    except (ValueError, OSError, EOFError, zlib.error) as e: raise ValueError(_csv_problem(path, e)) from None
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        has = ', '.join(map(str, df.columns[:8])) + (', ...' if len(df.columns) > 8 else '')
+        raise ValueError(f"{path} has no column {missing[0]!r} (its columns: {has}).")
+    return df
+
+# %% ../nbs/01_data.ipynb #74e27da2
+def _shown(v)->str: return repr('' if pd.isna(v) else v if len(str(v)) <= 60 else f'{str(v)[:57]}...')   # a value, quoted and cut short
+
+def _flag(raw:pd.Series, col:str, bad, file:str, expected:str)->tuple: # a rule: the `bad` rows, 'bad <col>', one sentence each
+    bad = np.asarray(bad, bool); detail = np.full(len(raw), None, object); rows = np.flatnonzero(bad)
+    detail[rows] = [f"{file} row {i + 1}: {col} {_shown(v)} is not {expected}." for i, v in zip(rows, raw.to_numpy()[rows])]
+    return bad, f'bad {col}', detail
+
+def _numbers(df, col:str, file:str, expected:str, lo=-np.inf, hi=np.inf, integer=False, blank=True, also=())->tuple:
+    "(`col` as float, nan where blank or bad; the rule for bad values): not a number, outside [lo, hi] and not in `also`."
+    raw = df[col] if col in df else pd.Series(np.nan, index=df.index, dtype=object)
+    x = pd.to_numeric(raw, errors='coerce').astype(float)
+    ok = (np.isfinite(x) & (x >= lo) & (x <= hi) & ((x == np.floor(x)) if integer else True)) | x.isin(also)
+    return x.where(ok), _flag(raw, col, ~ok & (raw.notna() | (not blank)), file, expected)
+
+_ID_RANGE = dict(lo=0, hi=2**53, integer=True, blank=False)   # ids: whole numbers a float holds exactly
+
+def _times(df, col:str, file:str)->tuple: # (`col` as Timestamps, NaT where blank or bad; the rule for bad values)
+    raw = df[col]; t = pd.to_datetime(raw, errors='coerce', format='ISO8601')
+    return t, _flag(raw, col, t.isna() & raw.notna(), file, 'a date and time such as 2180-07-23 08:44:00')
+
+def _sexes(df, col:str, file:str)->tuple: # ('M'/'F'/'U' per row, blank: 'U'; the rule for other values)
+    raw = df[col] if col in df else pd.Series(np.nan, index=df.index, dtype=object); words = {}
+    for v in raw.dropna().unique():
+        try: words[v] = validate_sex(v)
+        except ValueError: pass
+    sex = raw.map(words)
+    return sex.fillna('U').astype(object), _flag(raw, col, raw.notna() & sex.isna(), file, 'M or F (blank: unknown)')
+
+# %% ../nbs/01_data.ipynb #154ede6b
+def _key_text(k)->str: return '/'.join(map(str, k if isinstance(k, tuple) else (k,)))
+
+def _duplicate_rules(df, key:list, file:str, valid=None)->list: # [identical repeats, conflicting rows], as rules
+    n = len(df); repeat, conflict = np.zeros(n, bool), np.zeros(n, bool); r_why, c_why = np.full(n, None, object), np.full(n, None, object)
+    dup = df.duplicated(key, keep=False).to_numpy() & (True if valid is None else np.asarray(valid, bool))
+    for k, g in df[dup].groupby(key, sort=False):   # only the repeated keys: rare, so a loop is fine
+        pos = np.flatnonzero(df.index.isin(g.index)); where = f"{file} rows {', '.join(str(p + 1) for p in pos)}"
+        differ = [c for c in g.columns if g[c].nunique(dropna=False) > 1]
+        if not differ: repeat[pos[1:]], r_why[pos[1:]] = True, f"{where} are identical; the first is used."
+        else:
+            shown = ' vs '.join(repr(v) for v in g[differ[0]].drop_duplicates()[:2])
+            conflict[pos], c_why[pos] = True, f"{where} give {'/'.join(key)} {_key_text(k)} different {differ[0]} ({shown}); none is used."
+    return [(repeat, 'duplicate row', r_why), (conflict, 'conflicting duplicates', c_why)]
+
+# %% ../nbs/01_data.ipynb #49b6b512
+def _side_table(df, key:list, file:str, key_rules:list, row_rules:list)->tuple:
+    "(one row per key, its first problem in `_why`/`_detail`; manifest lines for the rows that join no record)."
+    valid = ~np.any([m for m, *_ in key_rules], axis=0) if key_rules else None
+    repeat, conflict = _duplicate_rules(df, key, file, valid)
+    why, detail = _problems(len(df), [conflict, *row_rules])
+    later = conflict[0] & df.duplicated(key).to_numpy()   # a conflict's first row carries it for the group
+    kept, lines = _drop_bad(df.assign(_why=why, _detail=detail), [*key_rules, repeat])
+    return kept[~kept.index.isin(np.flatnonzero(later))], lines
+
+def _ids(x:pd.Series, raw:pd.Series)->pd.Series: # integer ids as text ('40000001'), the raw text where they are bad
+    return x.astype('Int64').astype(str).where(x.notna(), raw)
+
 # %% ../nbs/01_data.ipynb #ba51354e
 def _mimic_report(measurements:pd.DataFrame)->pd.Series: # report_0..17 -> '|'-joined statements
     out = pd.Series('', index=measurements.index, dtype=object)
@@ -447,7 +638,8 @@ def _mimic_report(measurements:pd.DataFrame)->pd.Series: # report_0..17 -> '|'-j
 
 def age_at_ecg(anchor_age, anchor_year, ecg_time)->np.ndarray:
     "MIMIC-IV age at the ECG: anchor_age + (year of ecg_time - anchor_year)."
-    return np.asarray(anchor_age, float) + pd.to_datetime(pd.Series(ecg_time)).dt.year.to_numpy() - np.asarray(anchor_year, float)
+    year = pd.to_datetime(pd.Series(ecg_time)).dt.year.to_numpy(dtype=float, na_value=np.nan)
+    return np.asarray(anchor_age, float) + year - np.asarray(anchor_year, float)
 
 # %% ../nbs/01_data.ipynb #b09fb712
 def _find_patients(root:Path, patients_csv)->Path:
@@ -455,6 +647,48 @@ def _find_patients(root:Path, patients_csv)->Path:
     for c in cands:
         if c.exists(): return c
     raise ValueError(f"MIMIC-IV patients.csv not found at {cands[0]}; pass patients_csv=.")
+
+# %% ../nbs/01_data.ipynb #230a31dd
+def _record_list(root:Path)->tuple: # (record_list.csv rows with valid values, manifest rows of the others)
+    f, cols = 'record_list.csv', ['subject_id', 'study_id', 'ecg_time', 'path']
+    df = read_csv_table(root/f, cols, text=cols)
+    subject, r1 = _numbers(df, 'subject_id', f, 'an integer id', **_ID_RANGE)
+    study, r2 = _numbers(df, 'study_id', f, 'an integer id', **_ID_RANGE)
+    when, r3 = _times(df, 'ecg_time', f)
+    df = df.assign(subject_id=subject.astype('Int64'), study_id=study.astype('Int64'), when=when, source_id=_ids(study, df.study_id))
+    rules = [r1, r2, r3, _flag(df.path, 'path', df.path.isna(), f, 'a record path')]
+    df, skipped = _drop_bad(df, rules + _duplicate_rules(df, ['source_id'], f, valid=~(r1[0] | r2[0])))
+    return df.astype({'subject_id': np.int64, 'study_id': np.int64}), skipped
+
+def _measurements(root:Path)->tuple: # (one machine_measurements row per study, with its report; manifest rows)
+    f, reports = 'machine_measurements.csv', [f'report_{k}' for k in range(N_REPORT_COLUMNS)]
+    df = read_csv_table(root/f, ['subject_id', 'study_id', 'rr_interval'], text=['subject_id', 'study_id', 'rr_interval', *reports])
+    subject, r1 = _numbers(df, 'subject_id', f, 'an integer id', **_ID_RANGE)
+    study, r2 = _numbers(df, 'study_id', f, 'an integer id', **_ID_RANGE)
+    rr, r3 = _numbers(df, 'rr_interval', f, 'an RR interval in ms', 0)
+    df = df.assign(subject_id=subject.astype('Int64'), study_id=study.astype('Int64'), rr_interval=rr, source_id=_ids(study, df.study_id), path=f)
+    df, lines = _side_table(df, ['subject_id', 'study_id'], f, [r1, r2], [r3])
+    df = df.drop(columns=['ecg_time', 'source_id', 'path'], errors='ignore').assign(report=_mimic_report(df))
+    return df.drop(columns=[c for c in df if c.startswith('report_')]).astype({'subject_id': np.int64, 'study_id': np.int64}), lines
+
+# %% ../nbs/01_data.ipynb #0fc5ebf7
+def _patients(path:Path, f:str)->tuple: # (one patients.csv row per subject: gender as M/F/U, anchor age and year; manifest rows)
+    cols = ['subject_id', 'gender', 'anchor_age', 'anchor_year']
+    df = read_csv_table(path, cols, text=cols, usecols=lambda c: c in cols)
+    subject, r1 = _numbers(df, 'subject_id', f, 'an integer id', **_ID_RANGE)
+    sex, r2 = _sexes(df, 'gender', f)
+    age, r3 = _numbers(df, 'anchor_age', f, 'an age in years (0–120)', 0, 120)
+    year, r4 = _numbers(df, 'anchor_year', f, 'a year', integer=True)
+    df = df.assign(subject_id=subject.astype('Int64'), gender=sex, anchor_age=age, anchor_year=year, source_id=_ids(subject, df.subject_id), path=f)
+    df, lines = _side_table(df, ['subject_id'], f, [r1], [r2, r3, r4])
+    return df.drop(columns=['source_id', 'path']).astype({'subject_id': np.int64}), lines
+
+def _age_rule(df)->tuple: # records whose age at the ECG is outside 0-120 years
+    bad = (np.isfinite(df.age) & ((df.age < 0) | (df.age > 120))).to_numpy()
+    detail, b = np.full(len(df), None, object), df[bad]
+    detail[bad] = [f"age {a:g} at the ECG (anchor_age {x:g} in {y:.0f}, ecg_time {t}) is outside 0–120."
+                   for a, x, y, t in zip(b.age, b.anchor_age, b.anchor_year, b.ecg_time)]
+    return bad, 'bad age', detail
 
 # %% ../nbs/01_data.ipynb #7f595f14
 class MimicECG(ECGReader):
@@ -468,26 +702,28 @@ class MimicECG(ECGReader):
 
 # %% ../nbs/01_data.ipynb #05fafa0f
 @patch
-def _join(self:MimicECG)->pd.DataFrame: # record_list ⟕ machine_measurements ⟕ patients, with merge indicators
-    rec = pd.read_csv(self.root/'record_list.csv')
-    meas = pd.read_csv(self.root/'machine_measurements.csv', dtype={f'report_{k}': str for k in range(N_REPORT_COLUMNS)})
-    meas = meas.drop(columns='ecg_time').assign(report=_mimic_report(meas)).drop(columns=[c for c in meas if c.startswith('report_')])
-    pat = pd.read_csv(self.patients_csv, usecols=['subject_id', 'gender', 'anchor_age', 'anchor_year'])
-    df = rec.merge(meas, on=['subject_id', 'study_id'], how='left', indicator='_m').merge(pat, on='subject_id', how='left', indicator='_p')
-    return df.assign(source_id=df.study_id.astype(str), patient_id=df.subject_id.astype(str))
+def _join(self:MimicECG)->tuple: # (record_list ⟕ machine_measurements ⟕ patients with merge indicators, manifest rows)
+    rec, bad_rec = _record_list(self.root)
+    meas, bad_meas = _measurements(self.root)
+    shown = self.patients_csv.relative_to(self.root) if self.patients_csv.is_relative_to(self.root) else self.patients_csv
+    pat, bad_pat = _patients(self.patients_csv, str(shown))
+    df = rec.merge(meas.rename(columns={'_why': '_why_m', '_detail': '_detail_m'}), on=['subject_id', 'study_id'], how='left', indicator='_m')
+    df = df.merge(pat.rename(columns={'_why': '_why_p', '_detail': '_detail_p'}), on='subject_id', how='left', indicator='_p')
+    return df.assign(patient_id=df.subject_id.astype(str)), pd.concat([bad_rec, bad_meas, bad_pat], ignore_index=True)
 
 # %% ../nbs/01_data.ipynb #bbf5c251
 @patch
 def _build_table(self:MimicECG):
-    df = self._join()
+    df, lines = self._join()
+    df = df.assign(age=age_at_ecg(df.anchor_age, df.anchor_year, df.when))   # fixed defect 3
     df, skipped = _drop_bad(df, [(df._m == 'left_only', 'no machine measurements', 'study_id not in machine_measurements.csv.'),
         (df._p == 'left_only', 'subject missing from patients.csv', 'no age or sex for this subject_id.'),
-        (df.report.fillna('') == '', 'empty report', 'report_0..report_17 are all empty.')])
+        (df._why_m.notna(), df._why_m, df._detail_m), (df._why_p.notna(), df._why_p, df._detail_p),
+        (df.report.fillna('') == '', 'empty report', 'report_0..report_17 are all empty.'), _age_rule(df)])
     hr = hr_from_rr(df.rr_interval)   # ms -> bpm, fixed defect 1
-    df = df.drop(columns=['_m', '_p']).assign(age=age_at_ecg(df.anchor_age, df.anchor_year, df.ecg_time),   # fixed defect 3
-        sex=[validate_sex(g) if isinstance(g, str) else 'U' for g in df.gender], hr=hr,
+    df = df.drop(columns=['_m', '_p', '_why_m', '_detail_m', '_why_p', '_detail_p', 'when']).assign(sex=df.gender, hr=hr,
         hr_source=np.where(np.isfinite(hr), 'rr_interval', 'qrs_detection'), split=patient_split(df.patient_id, self.fractions, self.seed))
-    return _columns_first(df), skipped
+    return _columns_first(df), pd.concat([lines, skipped], ignore_index=True)
 
 # %% ../nbs/01_data.ipynb #e77780c6
 def load_all(reader:ECGReader, n_samples:int=N_SAMPLES)->ECGBatch:
@@ -501,11 +737,20 @@ def load_all(reader:ECGReader, n_samples:int=N_SAMPLES)->ECGBatch:
 # %% ../nbs/01_data.ipynb #aae41431
 PTBXL_AXIS = {'LAD': 'Left axis deviation', 'ALAD': 'Left axis deviation', 'RAD': 'Right axis deviation', 'ARAD': 'Right axis deviation'}
 
-def ptbxl_report(scp_codes:str, # PTB-XL's dict string, e.g. "{'NORM': 100.0, 'SR': 0.0}"
+def parse_scp_codes(text:str)->dict: # PTB-XL's dict string, e.g. "{'NORM': 100.0, 'SR': 0.0}"
+    "PTB-XL's `scp_codes` as a dict {code: likelihood}; `ValueError` naming the value if it is not one."
+    try: codes = ast.literal_eval(text) if isinstance(text, str) and len(text) < 10_000 else None
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError): codes = None
+    if not isinstance(codes, dict) or not all(isinstance(k, str) and isinstance(v, (int, float)) for k, v in codes.items()):
+        raise ValueError(f"scp_codes {text!r} is not a dict of SCP codes and likelihoods such as {{'NORM': 100.0}}.")
+    return codes
+
+def ptbxl_report(scp_codes, # PTB-XL's dict string, e.g. "{'NORM': 100.0, 'SR': 0.0}", or that dict
                  descriptions:dict, # SCP code -> English description (scp_statements.csv)
                  heart_axis=None)->str: # '|'-joined English statements
     "English report for a PTB-XL record from its SCP codes (and axis)."
-    words = [descriptions.get(c, c) for c in ast.literal_eval(scp_codes)] + [PTBXL_AXIS.get(heart_axis)]
+    codes = scp_codes if isinstance(scp_codes, dict) else parse_scp_codes(scp_codes)
+    words = [descriptions.get(c, c) for c in codes] + [PTBXL_AXIS.get(heart_axis)]
     return '|'.join(w[:1].upper() + w[1:] for w in words if isinstance(w, str) and w)
 
 # %% ../nbs/01_data.ipynb #d460037a
@@ -517,17 +762,38 @@ class PTBXL(ECGReader):
         self.hr_files = hr; super().__init__(root)
 
 # %% ../nbs/01_data.ipynb #91b91877
+def _ptbxl_rows(db:pd.DataFrame, f:str, path_col:str)->tuple: # (ptbxl_database.csv with parsed columns, rules for bad rows)
+    ecg_id, r1 = _numbers(db, 'ecg_id', f, 'an integer id', **_ID_RANGE)
+    patient, r2 = _numbers(db, 'patient_id', f, 'a patient number', 0, blank=False)
+    age, r3 = _numbers(db, 'age', f, 'an age in years (0–120, or 300 for above 89)', 0, 120, also=[300])
+    sex, r4 = _numbers(db, 'sex', f, '0 (male) or 1 (female)', 0, 1, integer=True)
+    fold, r5 = _numbers(db, 'strat_fold', f, 'a fold from 1 to 10', 1, 10, integer=True, blank=False)
+    codes = []
+    for text in db.scp_codes:
+        try: codes.append(parse_scp_codes(text))
+        except ValueError: codes.append(None)
+    r6 = _flag(db.scp_codes, 'scp_codes', [c is None for c in codes], f, "a dict of SCP codes such as {'NORM': 100.0}")
+    df = db.assign(source_id=_ids(ecg_id, db.ecg_id), ecg_id=ecg_id, patient_id=patient, age=age, sex=sex, strat_fold=fold,
+                   scp_codes=[c or {} for c in codes], path=db[path_col])
+    rules = [r1, r2, r3, r4, r5, r6, _flag(db[path_col], path_col, db[path_col].isna(), f, 'a record path')]
+    return df, rules + _duplicate_rules(db.assign(ecg_id=ecg_id.astype('Int64')), ['ecg_id'], f, valid=~r1[0])
+
+# %% ../nbs/01_data.ipynb #d22d6c2d
 @patch
 def _build_table(self:PTBXL):
-    db = pd.read_csv(self.root/'ptbxl_database.csv', index_col='ecg_id')
-    desc = pd.read_csv(self.root/'scp_statements.csv', index_col=0)['description'].to_dict()
-    df = db.reset_index().rename(columns={'report': 'report_original'})
-    df.insert(0, 'source_id', df.ecg_id.astype(str)); df.insert(1, 'patient_id', df.pop('patient_id').map('{:.0f}'.format))
-    df.insert(2, 'path', df['filename_hr' if self.hr_files else 'filename_lr'])
-    df.insert(3, 'report', [ptbxl_report(c, desc, a) for c, a in zip(df.scp_codes, df.heart_axis)])
-    df = df.assign(age_censored=df.age >= 300, age=df.age.where(df.age < 300, 90.0), sex=df.sex.map({0: 'M', 1: 'F'}).fillna('U'),
-                   hr=np.nan, hr_source='qrs_detection', split=np.select([df.strat_fold <= 8, df.strat_fold == 9], ['train', 'val'], 'test'))
-    return _drop_bad(_columns_first(df), [(df.report == '', 'empty report', 'scp_codes holds no statement.')])
+    f, col = 'ptbxl_database.csv', 'filename_hr' if self.hr_files else 'filename_lr'
+    checked = ['ecg_id', 'patient_id', 'age', 'sex', 'scp_codes', 'strat_fold', col]
+    db = read_csv_table(self.root/f, checked, text=checked)
+    desc = read_csv_table(self.root/'scp_statements.csv', ['description'], index_col=0)['description'].to_dict()
+    df, rules = _ptbxl_rows(db, f, col)
+    axis = df.heart_axis if 'heart_axis' in df else [None] * len(df)
+    df = df.rename(columns={'report': 'report_original'}).assign(report=[ptbxl_report(c, desc, a) for c, a in zip(df.scp_codes, axis)])
+    df, skipped = _drop_bad(df, rules + [(df.report == '', 'empty report', 'scp_codes holds no statement.')])
+    df = df.assign(scp_codes=db.scp_codes, ecg_id=df.ecg_id.astype(np.int64), patient_id=df.patient_id.map('{:.0f}'.format),
+                   age_censored=df.age == 300, age=df.age.where(df.age != 300, 90.0), sex=df.sex.map({0: 'M', 1: 'F'}).fillna('U'), hr=np.nan,
+                   hr_source='qrs_detection', strat_fold=df.strat_fold.astype(np.int64),
+                   split=np.select([df.strat_fold <= 8, df.strat_fold == 9], ['train', 'val'], 'test'))
+    return _columns_first(df), skipped
 
 # %% ../nbs/01_data.ipynb #0748d9a7
 class WFDBFolder(ECGReader):
@@ -540,18 +806,29 @@ class WFDBFolder(ECGReader):
         super().__init__(root)
 
 # %% ../nbs/01_data.ipynb #4b66761c
+def _metadata(path:Path)->tuple: # (a WFDB folder's metadata CSV, one checked row per record; manifest rows)
+    f = Path(path).name
+    df = read_csv_table(path, ['record'], text=['record', 'patient_id', 'report', 'age', 'sex', 'hr'])
+    r1 = _flag(df.record, 'record', df.record.isna(), f, 'a record path')
+    age, r2 = _numbers(df, 'age', f, 'an age in years (0–120)', 0, 120)
+    hr, r3 = _numbers(df, 'hr', f, 'a heart rate in bpm', 0)
+    sex, r4 = _sexes(df, 'sex', f)
+    df, lines = _side_table(df.assign(age=age, hr=hr, sex=sex, source_id=df.record, path=f), ['record'], f, [r1], [r2, r3, r4])
+    return df.drop(columns=['source_id', 'path']), lines
+
 @patch
 def _build_table(self:WFDBFolder):
     found = sorted(str(p.relative_to(self.root).with_suffix('')) for p in self.root.rglob('*.hea'))
-    df = pd.DataFrame(dict(record=found))
+    df = pd.DataFrame(dict(record=found, _m='both', _why=None, _detail=None))
+    lines = _skipped(pd.DataFrame(columns=['source_id', 'path']), '', '')
     if self.metadata_csv is not None:
-        meta = pd.read_csv(self.metadata_csv, dtype={'record': str, 'patient_id': str})
-        df = df.merge(meta, on='record', how='outer', indicator='_m')
-    else: df['_m'] = 'both'
+        meta, lines = _metadata(self.metadata_csv)
+        df = df[['record']].merge(meta, on='record', how='outer', indicator='_m')
     df = df.assign(source_id=df.record, path=df.record)
     df, skipped = _drop_bad(df, [(df._m == 'left_only', 'no metadata row', 'record not in the metadata CSV.'),
-                                 (df._m == 'right_only', 'missing file', 'metadata row without a .hea file.')])
-    return self._conditions(df.drop(columns='_m')), skipped
+                                 (df._m == 'right_only', 'missing file', 'metadata row without a .hea file.'),
+                                 (df._why.notna(), df._why, df._detail)])
+    return self._conditions(df.drop(columns=['_m', '_why', '_detail'])), pd.concat([lines, skipped], ignore_index=True)
 
 # %% ../nbs/01_data.ipynb #4fbc8ddb
 @patch
@@ -627,14 +904,15 @@ def build_cache(reader:ECGReader, # any reader
                 out_dir, # cache folder (created); an interrupted build in it is resumed
                 workers:int=2, # worker processes (0: in this process)
                 shard_size:int=1024, # records per shard
-                n_samples:int=N_SAMPLES)->Path:
+                n_samples:int=N_SAMPLES, # samples per record after resampling
+                progress:bool=True)->Path: # show a tqdm bar
     "Preprocess a corpus into float16 .npy shards + Parquet tables, in parallel, resumable; print the counts."
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True); _real_folder.cache_clear()
     for stale in out.glob('.*.tmp'): stale.unlink()   # half-written files of a killed build (one build per folder)
     info = _cache_info(reader, out, shard_size, n_samples)
     bounds = [(k, lo, min(lo + shard_size, len(reader))) for k, lo in enumerate(range(0, len(reader), shard_size))]
     todo = [b for b in bounds if not (out/f'{_shard_name(b[0])}.parquet').exists()]
-    bar = tqdm(total=len(reader), initial=len(reader) - sum(hi - lo for _, lo, hi in todo), desc='caching', unit='rec')
+    bar = tqdm(total=len(reader), initial=len(reader) - sum(hi - lo for _, lo, hi in todo), desc='caching', unit='rec', disable=not progress)
     _run_shards(reader, out, todo, workers, n_samples, bar.update); bar.close()
     return _finish_cache(reader, out, len(bounds))
 
@@ -652,21 +930,25 @@ def _run_shards(reader, out, todo, workers, n_samples, done):
 def _finish_cache(reader, out, n_shards)->Path:
     "Write manifest.csv (table-time skips + every shard's load-time skips) and print the counts."
     skipped = [pd.read_parquet(out/f'{_shard_name(k)}.skipped.parquet') for k in range(n_shards)]
-    manifest = pd.concat([reader.manifest[reader.manifest.stage == 'table'], *skipped], ignore_index=True).drop_duplicates(['source_id', 'reason'])
+    manifest = pd.concat([reader.manifest[reader.manifest.stage == 'table'], *skipped], ignore_index=True)
+    manifest = manifest.drop_duplicates(['source_id', 'reason', 'detail'])
     atomic_write(out/'manifest.csv', lambda tmp: manifest.to_csv(tmp, index=False))
     n = sum(len(np.load(out/f'{_shard_name(k)}.npy', mmap_mode='r')) for k in range(n_shards))
     print(f"cached {n} records in {n_shards} shards; skipped {len(manifest)}: {manifest.reason.value_counts().to_dict()}")
+    if n == 0: raise ValueError(f"No record of {reader.root} could be used; {out/'manifest.csv'} lists the {len(manifest)} skipped.")
     return out
 
 # %% ../nbs/01_data.ipynb #cb997bf6
 class ECGCache:
     "A finished cache read through memory maps: `len`, `[i]`, `.table`, `.signals(idx)`, `.batch(idx)`, `.split(name)`."
     def __init__(self, out_dir):
-        self.dir = Path(out_dir); self.info = json.loads((self.dir/'info.json').read_text())
-        n = -(-self.info['n_records'] // self.info['shard_size'])
+        self.dir = Path(out_dir)
+        if not (self.dir/'info.json').is_file(): raise ValueError(f"{self.dir} is not a cache (no info.json); build one with build_cache.")
+        self.info = json.loads((self.dir/'info.json').read_text()); n = -(-self.info['n_records'] // self.info['shard_size'])
         missing = [k for k in range(n) if not (self.dir/f'{_shard_name(k)}.parquet').exists()]
         if missing or not (self.dir/'manifest.csv').exists():
             raise ValueError(f"Cache {self.dir} is incomplete ({len(missing)} shards missing); run build_cache again to resume.")
+        if n == 0: raise ValueError(f"Cache {self.dir} holds no record; its manifest.csv lists the skipped ones.")
         self.table = pd.concat([pd.read_parquet(self.dir/f'{_shard_name(k)}.parquet').assign(shard=k, row=lambda d: np.arange(len(d)))
                                 for k in range(n)], ignore_index=True)
         self.manifest, self._mm = pd.read_csv(self.dir/'manifest.csv', dtype={'source_id': str}), {}
