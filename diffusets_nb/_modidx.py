@@ -267,6 +267,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'diffusets_nb.core.ECGBatch.duration': ('core.html#ecgbatch.duration', 'diffusets_nb/core.py'),
                                    'diffusets_nb.core.ECGBatch.time': ('core.html#ecgbatch.time', 'diffusets_nb/core.py'),
                                    'diffusets_nb.core._number': ('core.html#_number', 'diffusets_nb/core.py'),
+                                   'diffusets_nb.core._umask_from_probe': ('core.html#_umask_from_probe', 'diffusets_nb/core.py'),
+                                   'diffusets_nb.core._umask_from_proc': ('core.html#_umask_from_proc', 'diffusets_nb/core.py'),
                                    'diffusets_nb.core.atomic_write': ('core.html#atomic_write', 'diffusets_nb/core.py'),
                                    'diffusets_nb.core.canonical_lead': ('core.html#canonical_lead', 'diffusets_nb/core.py'),
                                    'diffusets_nb.core.current_umask': ('core.html#current_umask', 'diffusets_nb/core.py'),
