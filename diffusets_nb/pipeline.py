@@ -25,9 +25,9 @@ from .plot import plot_ecg, ecg_caption   # importing `plot` also patches `ECGBa
 # %% auto #0
 __all__ = ['FORMAT', 'FORMAT_VERSION', 'MODEL_FILES', 'ASSETS_DIR', 'DEFAULT_MODEL', 'WEIGHT_DTYPES', 'DEFAULT_SAMPLING',
            'DEFAULT_CONDITIONING', 'PAPER_SCHEDULE', 'WFDB_GAIN', 'CHECKSUMS', 'MAX_CHECKSUMS_BYTES',
-           'MAX_HEADER_BYTES', 'TENSOR_BYTES', 'FLOAT_DTYPES', 'MAX_CONFIG_BYTES', 'HELDOUT_SEED', 'CHECKED_STATEMENTS',
-           'model_dir', 'make_schedule', 'check_guidance', 'output_samples', 'Request', 'check_request', 'DiffuSETS',
-           'wfdb_gain', 'header_comments', 'file_sha256', 'write_checksums', 'verify_checksums', 'read_weight_header',
+           'MAX_HEADER_BYTES', 'TENSOR_BYTES', 'MAX_CONFIG_BYTES', 'HELDOUT_SEED', 'CHECKED_STATEMENTS', 'model_dir',
+           'make_schedule', 'check_guidance', 'output_samples', 'Request', 'check_request', 'DiffuSETS', 'wfdb_gain',
+           'header_comments', 'file_sha256', 'write_checksums', 'verify_checksums', 'read_weight_header',
            'check_weight_shapes', 'build_checked', 'model_card', 'hub_snapshot', 'check_encoder_id', 'encoder_for_id',
            'read_json_object', 'read_model_config', 'load_parts', 'run_summary', 'heldout_conditions',
            'generate_and_measure', 'adherence']
@@ -428,24 +428,19 @@ def read_weight_header(path)->dict: # tensor name -> (dtype, shape)
     return {name: (t['dtype'], tuple(t['shape'])) for name, t in header.items()}
 
 # %% ../nbs/09_pipeline.ipynb #e4881479
-FLOAT_DTYPES = ('F64', 'F32', 'F16', 'BF16')
-
 def check_weight_shapes(module:torch.nn.Module, # the model a configuration describes, best built on the 'meta' device
                         path)->dict: # the file's tensors, as `read_weight_header` gives them
-    "Refuse a weight file whose tensors are not exactly the module's: the same names, shapes and kinds (floating point or not)."
+    "Refuse a weight file whose tensors are not exactly the module's: the same names and the same shapes."
     path, held = Path(path), read_weight_header(path)
-    want = {k: (v.is_floating_point(), tuple(v.shape)) for k, v in module.state_dict().items()}
-    sizes = (f"{sum(math.prod(s) for _, s in want.values()):,} values in the model, "
+    want = {k: tuple(v.shape) for k, v in module.state_dict().items()}
+    sizes = (f"{sum(math.prod(s) for s in want.values()):,} values in the model, "
              f"{sum(math.prod(s) for _, s in held.values()):,} in the file")
     for k in want:
         if k not in held: raise ValueError(f"{path} lacks tensor {k!r} ({sizes}).")
     for k in sorted(held):
         if k not in want: raise ValueError(f"{path} holds tensor {k!r}, which the model its configuration describes does not have ({sizes}).")
-    for k, (is_float, shape) in want.items():
-        dtype, held_shape = held[k]
-        if held_shape != shape: raise ValueError(f"Tensor {k!r} has shape {held_shape} in {path} but {shape} in the model its configuration describes ({sizes}).")
-        if is_float != (dtype in FLOAT_DTYPES):
-            raise ValueError(f"Tensor {k!r} is {dtype} in {path}; the model needs a {'' if is_float else 'non-'}floating-point tensor there.")
+    for k, shape in want.items():
+        if held[k][1] != shape: raise ValueError(f"Tensor {k!r} has shape {held[k][1]} in {path} but {shape} in the model its configuration describes ({sizes}).")
     return held
 
 # %% ../nbs/09_pipeline.ipynb #cdaa4325
