@@ -187,20 +187,19 @@ def save_clip(clip:ECGClip, folder, # created or replaced, file by file, atomica
     return folder
 
 def load_clip(path=None)->ECGClip: # a folder written by `save_clip`, a CLIP training run, or None: the shipped model
-    "A frozen `ECGClip` in eval mode, from a saved folder, a training run (its EMA weights), or the package."
+    "A frozen `ECGClip` in eval mode, from a saved folder, a training run (its EMA weights), or the package; checked before it is built."
     path = Path(path) if path is not None else CLIP_DIR
     if (path/'model.safetensors').exists():
-        verify_checksums(path); cfg = read_json_object(path/'config.json')
-        if cfg.get('format') != 'diffusets-ecgclip': raise ValueError(f"{path} is not a saved CLIP model (format {cfg.get('format')!r}).")
-        if not isinstance(cfg.get('config'), dict): raise ValueError(f"config.json in {path} has no 'config' object.")
-        check_encoder_id(cfg['config'].get('text_encoder', ClipConfig.text_encoder))   # the text side must be local
-        clip = build_checked(lambda: ECGClip(ClipConfig(**cfg['config'])), path/'model.safetensors', f"config.json in {path}")
-    elif (path/'last.safetensors').exists():
-        from diffusets_nb.train import read_checkpoint
-        cfg = dict(json.loads((path/'config.json').read_text())['model']); cfg.pop('kind')
-        clip, (tensors, _) = ECGClip(ClipConfig(**cfg)), read_checkpoint(path/'last.safetensors')
-        clip.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith('ema.')})
+        verify_checksums(path); saved = read_json_object(path/'config.json')
+        if saved.get('format') != 'diffusets-ecgclip': raise ValueError(f"{path} is not a saved CLIP model (format {saved.get('format')!r}).")
+        cfg, weights, prefix = saved.get('config'), path/'model.safetensors', ''
+    elif (path/'last.safetensors').exists():   # a training run: the EMA tensors of its checkpoint
+        cfg, weights, prefix = read_json_object(path/'config.json').get('model'), path/'last.safetensors', 'ema.'
     else: raise ValueError(f"{path} holds no CLIP model (no model.safetensors or last.safetensors).")
+    if not isinstance(cfg, dict): raise ValueError(f"config.json in {path} describes no CLIP model.")
+    cfg = {k: v for k, v in cfg.items() if k != 'kind'}
+    check_encoder_id(cfg.get('text_encoder', ClipConfig.text_encoder))   # the text side's encoder must be on this machine
+    clip = build_checked(lambda: ECGClip(ClipConfig(**cfg)), weights, f"config.json in {path}", prefix)
     return clip.eval().requires_grad_(False)
 
 # %% ../nbs/12_ecgclip.ipynb #30e40790

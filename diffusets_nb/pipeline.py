@@ -429,18 +429,19 @@ def read_weight_header(path)->dict: # tensor name -> (dtype, shape)
 
 # %% ../nbs/09_pipeline.ipynb #e4881479
 def check_weight_shapes(module:torch.nn.Module, # the model a configuration describes, best built on the 'meta' device
-                        path)->dict: # the file's tensors, as `read_weight_header` gives them
+                        path, # its safetensors file
+                        prefix:str='')->dict: # compare only the file's tensors named `prefix` + a name (e.g. a checkpoint's 'ema.')
     "Refuse a weight file whose tensors are not exactly the module's: the same names and the same shapes."
-    path, held = Path(path), read_weight_header(path)
+    path = Path(path); held = {k[len(prefix):]: v for k, v in read_weight_header(path).items() if k.startswith(prefix)}
     want = {k: tuple(v.shape) for k, v in module.state_dict().items()}
     sizes = (f"{sum(math.prod(s) for s in want.values()):,} values in the model, "
              f"{sum(math.prod(s) for _, s in held.values()):,} in the file")
     for k in want:
-        if k not in held: raise ValueError(f"{path} lacks tensor {k!r} ({sizes}).")
+        if k not in held: raise ValueError(f"{path} lacks tensor {prefix + k!r} ({sizes}).")
     for k in sorted(held):
-        if k not in want: raise ValueError(f"{path} holds tensor {k!r}, which the model its configuration describes does not have ({sizes}).")
+        if k not in want: raise ValueError(f"{path} holds tensor {prefix + k!r}, which the model its configuration describes does not have ({sizes}).")
     for k, shape in want.items():
-        if held[k][1] != shape: raise ValueError(f"Tensor {k!r} has shape {held[k][1]} in {path} but {shape} in the model its configuration describes ({sizes}).")
+        if held[k][1] != shape: raise ValueError(f"Tensor {prefix + k!r} has shape {held[k][1]} in {path} but {shape} in the model its configuration describes ({sizes}).")
     return held
 
 # %% ../nbs/09_pipeline.ipynb #cdaa4325
@@ -461,16 +462,17 @@ def _tensor_budget(limit:int):
 
 def build_checked(make, # builds the model a configuration describes, e.g. `lambda: VAE(VAEConfig(**cfg))`
                   path, # the safetensors file of its weights
-                  what:str='the configuration')->torch.nn.Module: # names the configuration in messages
+                  what:str='the configuration', # names the configuration in messages
+                  prefix:str='')->torch.nn.Module: # load the file's tensors named `prefix` + a name (e.g. a checkpoint's 'ema.')
     "Build `make()` on the meta device, check it against the weight file's header, then build it for real and load the weights."
-    path = Path(path); limit = 2 * len(read_weight_header(path)) + 64   # slack: a module may register a tensor twice
+    path = Path(path); limit = 2 * sum(k.startswith(prefix) for k in read_weight_header(path)) + 64   # slack: a module may register a tensor twice
     try:
         with _tensor_budget(limit), torch.device('meta'): shell = make()   # shapes only: no memory, however large
     except _TooManyTensors: raise ValueError(f"{what} describes a model of more than {limit:,} tensors; {path} holds fewer than half as many.") from None
     except Exception as e: raise ValueError(f"{what} describes no valid model ({type(e).__name__}: {e}).") from None
-    check_weight_shapes(shell, path)
+    check_weight_shapes(shell, path, prefix)
     model = make()
-    model.load_state_dict(load_file(str(path)))   # floating-point tensors are cast to the model's dtype
+    model.load_state_dict({k[len(prefix):]: v for k, v in load_file(str(path)).items() if k.startswith(prefix)})   # floats cast to the model's dtype
     return model
 
 # %% ../nbs/09_pipeline.ipynb #361dc724
@@ -574,6 +576,7 @@ def save_pretrained(self:DiffuSETS, folder, # the model folder to write
 # %% ../nbs/09_pipeline.ipynb #f55e594f
 def hub_snapshot(name:str)->Path|None: # the model's local folder, or None
     "The local folder of a transformers model: `name` itself if it is a folder, else its snapshot in the Hugging Face cache; never the network."
+    if not name: return None
     if Path(name).expanduser().is_dir(): return Path(name).expanduser()
     if not re.fullmatch(r'[\w.-]+(/[\w.-]+)?', name) or '..' in name: return None   # not a hub name
     from huggingface_hub import snapshot_download
