@@ -231,7 +231,7 @@ def deepfake_ecgs(n:int, seed:int=0, batch_size:int=25)->ECGBatch|None: # None w
     try: import deepfakeecg
     except ImportError: return None
     net = deepfakeecg.Generator()
-    ckpt = torch.load(Path(deepfakeecg.__file__).parent/'checkpoints'/'g_stat.pt', map_location='cpu', weights_only=False)
+    ckpt = torch.load(Path(deepfakeecg.__file__).parent/'checkpoints'/'g_stat.pt', map_location='cpu', weights_only=True)   # tensors only
     net.load_state_dict(ckpt['stat_dict']); net.eval()
     g, out = torch.Generator().manual_seed(seed), []
     with torch.inference_mode():

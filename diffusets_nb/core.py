@@ -200,11 +200,25 @@ def limb_lead_residual(signal:np.ndarray # (..., 12, T) in canonical order
     return np.abs(derive_limb_leads(s[..., [0, 1, 6, 7, 8, 9, 10, 11], :])[..., 2:6, :] - s[..., 2:6, :]).max(axis=(-1, -2))
 
 # %% ../nbs/00_core.ipynb #2be7cc2c
-def current_umask()->int:
-    "The process's file-creation mask (reading it means setting it, so it is set back at once)."
-    umask = os.umask(0); os.umask(umask)
-    return umask
+def _umask_from_proc()->int|None: # Linux (4.7 and later): the `Umask:` line of /proc/self/status
+    try:
+        for line in Path('/proc/self/status').read_text().splitlines():
+            if line.startswith('Umask:'): return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError): pass
+    return None
 
+def _umask_from_probe()->int: # anywhere: the permissions a file asked to be 0777 gets, in a fresh private folder
+    with tempfile.TemporaryDirectory() as folder:
+        fd = os.open(os.path.join(folder, 'probe'), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o777)
+        try: return 0o777 & ~os.fstat(fd).st_mode
+        finally: os.close(fd)
+
+def current_umask()->int:
+    "The process's file-creation mask, read without changing it (`os.umask` would set it, racing other threads)."
+    umask = _umask_from_proc()
+    return _umask_from_probe() if umask is None else umask
+
+# %% ../nbs/00_core.ipynb #c35f56d5
 def atomic_write(path, # the file to create or replace
                  write)->Path: # `write(tmp_path)` writes the new content to a temporary path
     "Write a file through `write(tmp)`, then rename it over `path`; a failure leaves `path` as it was."
@@ -213,7 +227,7 @@ def atomic_write(path, # the file to create or replace
     try:
         write(tmp)
         with open(tmp, 'rb') as f: os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~current_umask())
+        os.chmod(tmp, 0o666 & ~current_umask())   # whatever mode `write` left (mkstemp's or a writer's 0600)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)

@@ -21,6 +21,7 @@ from .core import ECGBatch, N_SAMPLES, atomic_write
 from .data import resample
 from .conditioning import ordered_prompt, encoder_from_name, split_report
 from .evaluate import Estimate, bootstrap
+from .pipeline import write_checksums, verify_checksums, build_checked, read_json_object, check_encoder_id
 
 # %% auto #0
 __all__ = ['CLIP_DIR', 'ClipConfig', 'SqueezeExcite', 'ResNeXtBlock', 'ECGEncoder', 'TextProjection', 'ECGClip', 'clip_loss',
@@ -173,30 +174,32 @@ def train_clip(cache_dir, # an `ECGCache` folder (see `build_cache`)
 # %% ../nbs/12_ecgclip.ipynb #f718f188
 CLIP_DIR = Path(str(files('diffusets_nb')))/'assets'/'clip'   # the CLIP model shipped inside the package
 
-def save_clip(clip:ECGClip, folder, # created or replaced, file by file, atomically
+def save_clip(clip:ECGClip, folder, # created or replaced, file by file, atomically, then sealed
               statistics:dict=None, card:str=None)->Path:
-    "Write a frozen CLIP model: config.json, model.safetensors and model_card.md."
+    "Write a frozen CLIP model: config.json, model.safetensors and model_card.md, then SHA256SUMS over the folder."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     weights = {k: v.detach().float().contiguous().clone() for k, v in clip.state_dict().items()}
     atomic_write(folder/'model.safetensors', lambda t: save_file(weights, t))
     cfg = dict(format='diffusets-ecgclip', config=asdict(clip.config), statistics=statistics or {})
     atomic_write(folder/'config.json', lambda t: Path(t).write_text(json.dumps(cfg, indent=1)))
     if card is not None: atomic_write(folder/'model_card.md', lambda t: Path(t).write_text(card))
+    write_checksums(folder)   # last: a folder caught half-written fails its checksums
     return folder
 
 def load_clip(path=None)->ECGClip: # a folder written by `save_clip`, a CLIP training run, or None: the shipped model
-    "A frozen `ECGClip` in eval mode, from a saved folder, a training run (its EMA weights), or the package."
+    "A frozen `ECGClip` in eval mode, from a saved folder, a training run (its EMA weights), or the package; checked before it is built."
     path = Path(path) if path is not None else CLIP_DIR
     if (path/'model.safetensors').exists():
-        cfg = json.loads((path/'config.json').read_text())
-        if cfg.get('format') != 'diffusets-ecgclip': raise ValueError(f"{path} is not a saved CLIP model (format {cfg.get('format')!r}).")
-        clip = ECGClip(ClipConfig(**cfg['config'])); clip.load_state_dict(load_file(str(path/'model.safetensors')))
-    elif (path/'last.safetensors').exists():
-        from diffusets_nb.train import read_checkpoint
-        cfg = dict(json.loads((path/'config.json').read_text())['model']); cfg.pop('kind')
-        clip, (tensors, _) = ECGClip(ClipConfig(**cfg)), read_checkpoint(path/'last.safetensors')
-        clip.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith('ema.')})
+        verify_checksums(path); saved = read_json_object(path/'config.json')
+        if saved.get('format') != 'diffusets-ecgclip': raise ValueError(f"{path} is not a saved CLIP model (format {saved.get('format')!r}).")
+        cfg, weights, prefix = saved.get('config'), path/'model.safetensors', ''
+    elif (path/'last.safetensors').exists():   # a training run: the EMA tensors of its checkpoint
+        cfg, weights, prefix = read_json_object(path/'config.json').get('model'), path/'last.safetensors', 'ema.'
     else: raise ValueError(f"{path} holds no CLIP model (no model.safetensors or last.safetensors).")
+    if not isinstance(cfg, dict): raise ValueError(f"config.json in {path} describes no CLIP model.")
+    cfg = {k: v for k, v in cfg.items() if k != 'kind'}
+    check_encoder_id(cfg.get('text_encoder', ClipConfig.text_encoder))   # the text side's encoder must be on this machine
+    clip = build_checked(lambda: ECGClip(ClipConfig(**cfg)), weights, f"config.json in {path}", prefix)
     return clip.eval().requires_grad_(False)
 
 # %% ../nbs/12_ecgclip.ipynb #30e40790

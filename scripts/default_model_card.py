@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt, seaborn as sns
 from diffusets_nb.core import LEADS
 from diffusets_nb.data import ECGCache
 from diffusets_nb.train import load_trained, reconstruct, r2_per_lead, r2_pooled, T_BUCKETS
-from diffusets_nb.pipeline import DiffuSETS, heldout_conditions, generate_and_measure, adherence, run_summary, model_dir, encoder_for_id
+from diffusets_nb.pipeline import DiffuSETS, heldout_conditions, generate_and_measure, adherence, run_summary, model_dir, encoder_for_id, write_checksums
 from diffusets_nb.plot import plot_ecgs, save_figure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,6 +119,7 @@ def main():
         train_script=(ROOT/'scripts/train_default.sh').read_text().strip(), **flat_for_card(stats, r2, adh, hr_run))
     out = build(card, stats).save_pretrained(args.out, dtype='float16', overwrite=True)
     for f in figs.iterdir(): shutil.copy(f, out/f.name)
+    write_checksums(out)   # the figures join the sealed folder (SHA256SUMS lists every file)
     shutil.rmtree(scratch)
     print(json.dumps(stats, indent=1))
 
