@@ -229,7 +229,7 @@ def cmd_generate(args):
                         guidance_arg(args.guidance), args.negative, args.seed)
     path = model_dir(args.model)
     with output_folder(args.out, args.overwrite) as work:
-        pipe = DiffuSETS.from_pretrained(path); t1 = time.perf_counter()
+        pipe = DiffuSETS.from_pretrained(path, allow_download=args.allow_download); t1 = time.perf_counter()
         batch = pipe(req.reports, req.ages, req.sexes, req.hrs, n=req.n, sampler=req.sampler, steps=req.steps, guidance=req.guidance,
                      negative=req.negative, seed=req.seed, project=False if args.no_project else None, batch_size=args.batch_size)
         summary = write_generated(batch, work, dict(load=t1 - t0, generate=time.perf_counter() - t1))
@@ -349,6 +349,7 @@ def _add_generate(sub):
     s.add_argument('--overwrite', action='store_true', help='replace the output of an earlier generate in --out')
     s.add_argument('--batch-size', type=int, default=64, help='ECGs generated and written at a time')
     s.add_argument('--no-project', action='store_true', help='skip the Einthoven/Goldberger projection')
+    s.add_argument('--allow-download', action='store_true', help="let a model whose text encoder is a Hugging Face model fetch it when it is not on this machine")
 
 # %% ../nbs/14_cli.ipynb #e8475894
 def build_parser()->argparse.ArgumentParser:

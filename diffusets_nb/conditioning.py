@@ -19,10 +19,10 @@ from .core import validate_age, validate_hr, validate_sex, validate_report
 # %% auto #0
 __all__ = ['MAX_STATEMENTS', 'ABBREVIATIONS', 'PROMPT_FIRST', 'PROMPT_NEXT', 'SEX_CODES', 'AGE_CENTER', 'AGE_SCALE', 'HR_CENTER',
            'HR_SCALE', 'normalise_whitespace', 'expand_abbreviations', 'split_report', 'ordinal', 'ordered_prompt',
-           'EncoderError', 'TextEncoder', 'HashEncoder', 'mean_pool', 'HFEncoder', 'minilm_path', 'MiniLMEncoder',
-           'OpenAIEncoder', 'CachedEncoder', 'cache_dir', 'default_encoder', 'encoder_from_name', 'Condition',
-           'encode_conditions', 'patient_features', 'PatientEncoder', 'drop_conditions', 'unconditional', 'NullTokens',
-           'paper_vector']
+           'EncoderError', 'TextEncoder', 'HashEncoder', 'mean_pool', 'local_model_folder', 'HFEncoder', 'minilm_path',
+           'MiniLMEncoder', 'OpenAIEncoder', 'CachedEncoder', 'cache_dir', 'default_encoder', 'encoder_from_name',
+           'Condition', 'encode_conditions', 'patient_features', 'PatientEncoder', 'drop_conditions', 'unconditional',
+           'NullTokens', 'paper_vector']
 
 # %% ../nbs/04_conditioning.ipynb #9865ab8b
 MAX_STATEMENTS = 18   # MIMIC-IV-ECG has 18 statement columns, report_0 … report_17
@@ -125,8 +125,10 @@ def mean_pool(hidden:torch.Tensor, # (N, T, D) last hidden states
 # %% ../nbs/04_conditioning.ipynb #ff6c85ff
 def _first_line(err:Exception)->str: return (str(err).strip().splitlines() or [type(err).__name__])[0].rstrip('.')
 
-def _local_model(name_or_path:str, allow_download:bool)->str:
-    "A model folder, or a hub name resolved to its folder in this machine's Hugging Face cache unless downloads are allowed."
+def local_model_folder(name_or_path:str, # a model folder, or a hub name
+                       allow_download:bool=False # True: a hub name missing here is returned as is, for `transformers` to fetch
+                      )->str:
+    "A model folder, or a hub name resolved to its folder in this machine's Hugging Face cache (never the network) unless downloads are allowed."
     folder = Path(name_or_path).expanduser()
     if folder.is_dir(): return str(folder)
     if allow_download: return name_or_path
@@ -155,7 +157,7 @@ class HFEncoder(TextEncoder):
                  max_length:int=256, batch_size:int=64, device:str='cpu',
                  allow_download:bool=False): # True: a hub name not on this machine is downloaded (else it is an error)
         self.name, self.allow_download = str(name_or_path), allow_download
-        self.path, self.max_length, self.batch_size, self.device = _local_model(self.name, allow_download), max_length, batch_size, device
+        self.path, self.max_length, self.batch_size, self.device = local_model_folder(self.name, allow_download), max_length, batch_size, device
         self.dim, self.id, self._model = _hidden_size(self.path, allow_download), id or f'hf:{name_or_path}', None
 
     def load(self):

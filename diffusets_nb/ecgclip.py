@@ -166,7 +166,7 @@ def train_clip(cache_dir, # an `ECGCache` folder (see `build_cache`)
     "Train the ECG–text CLIP model on a cached corpus (resuming when `out_dir` holds a checkpoint)."
     from diffusets_nb.train import TrainConfig, train
     from diffusets_nb.data import ECGCache
-    tc, cache = TrainConfig(**train_config), ECGCache(cache_dir)
+    tc, cache = TrainConfig.from_dict(train_config), ECGCache(cache_dir)   # one sentence for an unknown or bad setting
     torch.manual_seed(tc.seed)
     task = ClipTask(ECGClip(config), cache.split('train'), cache.split('val'), encoder, n_val)
     return train(task, tc, out_dir, progress=progress, stop_after=stop_after).eval()

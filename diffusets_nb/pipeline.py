@@ -28,7 +28,7 @@ __all__ = ['FORMAT', 'FORMAT_VERSION', 'MODEL_FILES', 'ASSETS_DIR', 'DEFAULT_MOD
            'MAX_HEADER_BYTES', 'TENSOR_BYTES', 'MAX_CONFIG_BYTES', 'HELDOUT_SEED', 'CHECKED_STATEMENTS', 'model_dir',
            'make_schedule', 'check_guidance', 'output_samples', 'Request', 'check_request', 'DiffuSETS', 'wfdb_gain',
            'header_comments', 'file_sha256', 'write_checksums', 'verify_checksums', 'read_weight_header',
-           'check_weight_shapes', 'build_checked', 'model_card', 'hub_snapshot', 'check_encoder_id', 'encoder_for_id',
+           'check_weight_shapes', 'build_checked', 'model_card', 'check_encoder_id', 'encoder_for_id',
            'read_json_object', 'read_model_config', 'load_parts', 'run_summary', 'heldout_conditions',
            'generate_and_measure', 'adherence']
 
@@ -333,7 +333,7 @@ def to_dataframe(self:ECGBatch, wide:bool=False # one column per lead instead of
 
 # %% ../nbs/09_pipeline.ipynb #5b18a6d9
 from contextlib import contextmanager
-from .conditioning import CachedEncoder, HFEncoder, cache_dir
+from .conditioning import local_model_folder
 
 CHECKSUMS = 'SHA256SUMS'        # a sealed folder's checksum file, in the format of GNU `sha256sum`
 MAX_CHECKSUMS_BYTES = 1 << 20   # far more than the few lines of a model folder
@@ -574,34 +574,21 @@ def save_pretrained(self:DiffuSETS, folder, # the model folder to write
     return folder
 
 # %% ../nbs/09_pipeline.ipynb #f55e594f
-def hub_snapshot(name:str)->Path|None: # the model's local folder, or None
-    "The local folder of a transformers model: `name` itself if it is a folder, else its snapshot in the Hugging Face cache; never the network."
-    if not name: return None
-    if Path(name).expanduser().is_dir(): return Path(name).expanduser()
-    if not re.fullmatch(r'[\w.-]+(/[\w.-]+)?', name) or '..' in name: return None   # not a hub name
-    from huggingface_hub import snapshot_download
-    try: return Path(snapshot_download(name, local_files_only=True))   # reads the cache only
-    except Exception: return None   # not cached (LocalEntryNotFoundError), or a name the hub library refuses
-
 def check_encoder_id(encoder_id, # a text encoder id from a configuration
-                     allow_download:bool=False # an 'hf:' model missing here may be fetched from the hub
-                    )->Path|None: # the local folder of an 'hf:' model; None for the packaged encoders and for one to download
-    "Check a text encoder id names an encoder made from local files (unless `allow_download`), without touching the network."
-    if encoder_id == 'minilm-l6-v2' or (isinstance(encoder_id, str) and re.fullmatch(r'hash-\d+', encoder_id)): return None
+                     allow_download:bool=False): # an 'hf:' model missing here may be fetched from the hub
+    "Check a text encoder id names a packaged encoder or an 'hf:' model on this machine (unless `allow_download`), without touching the network."
+    if encoder_id == 'minilm-l6-v2' or (isinstance(encoder_id, str) and re.fullmatch(r'hash-\d+', encoder_id)): return
     if not isinstance(encoder_id, str) or not encoder_id.startswith('hf:'):
         raise ValueError(f"Unknown text encoder {encoder_id!r}; a saved model names 'minilm-l6-v2', 'hash-<dim>' or 'hf:<model>' (pass any other with encoder=).")
-    local = hub_snapshot(encoder_id[3:])
-    if local is None and not allow_download:
-        raise ValueError(f"Text encoder {encoder_id!r} is neither a local folder nor in the Hugging Face cache; pass allow_download=True to fetch it from the hub.")
-    return local
+    if not encoder_id[3:]: raise ValueError("Text encoder 'hf:' names no model.")
+    local_model_folder(encoder_id[3:], allow_download)   # the sentence that says it is not here
 
 def encoder_for_id(encoder_id:str, # 'minilm-l6-v2', 'hash-<dim>' or 'hf:<local folder or hub name>'
                    allow_download:bool=False # an 'hf:' model missing here may be fetched from the hub
                   )->TextEncoder:
     "The text encoder whose `.id` is `encoder_id`, made from local files only unless `allow_download`."
-    local = check_encoder_id(encoder_id, allow_download)
-    if local is not None: return CachedEncoder(HFEncoder(local, id=encoder_id), cache_dir()/'text_embeddings.sqlite')
-    enc = encoder_from_name(encoder_id[3:] if encoder_id.startswith('hf:') else encoder_id)   # packaged, or a download asked for
+    check_encoder_id(encoder_id, allow_download)
+    enc = encoder_from_name(encoder_id, allow_download=allow_download)
     if enc.id != encoder_id: raise ValueError(f"Cannot recreate text encoder {encoder_id!r} (got {enc.id!r}).")
     return enc
 
@@ -644,8 +631,6 @@ def load_parts(path:Path, # a model folder
     if verify: verify_checksums(path, [f'{p}.safetensors' for p in parts])
     make = lambda p: lambda: _PARTS[p][0](_PARTS[p][1](**cfg[p]))
     return tuple(build_checked(make(p), path/f'{p}.safetensors', f"config.json in {path} ({p})") for p in parts)
-
-_build = load_parts   # the name `train.load_trained` imports
 
 # %% ../nbs/09_pipeline.ipynb #7baa3e5b
 @patch(cls_method=True)

@@ -455,11 +455,11 @@ def _json_or_empty(path)->dict: # {} unless the file holds a JSON object
 
 def _model_part(path, part:str, weights:str)->nn.Module:
     "The VAE or denoiser of a saved model folder (`save_pretrained`), or of a model name such as 'default'."
-    from diffusets_nb.pipeline import model_dir, read_model_config, _build
+    from diffusets_nb.pipeline import model_dir, read_model_config, load_parts
     if part is None: raise ValueError(f"{path} is a saved model folder: say which part to load (part='vae' or 'denoiser').")
     if weights != 'ema': raise ValueError(f"A saved model folder holds EMA weights only; got weights={weights!r}.")
     path = model_dir(path); cfg = read_model_config(path)
-    model, = _build(path, cfg, parts=(part,))   # reads only that part's weight file
+    model, = load_parts(path, cfg, parts=(part,))   # reads only that part's weight file
     model.text_encoder_id = cfg['text_encoder'] if part == 'denoiser' else None
     return model.eval().requires_grad_(False)
 
