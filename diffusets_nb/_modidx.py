@@ -706,6 +706,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'diffusets_nb.plot._check_layout': ('plot.html#_check_layout', 'diffusets_nb/plot.py'),
                                    'diffusets_nb.plot._check_signal': ('plot.html#_check_signal', 'diffusets_nb/plot.py'),
                                    'diffusets_nb.plot._head': ('plot.html#_head', 'diffusets_nb/plot.py'),
+                                   'diffusets_nb.plot._hr_text': ('plot.html#_hr_text', 'diffusets_nb/plot.py'),
                                    'diffusets_nb.plot._lines': ('plot.html#_lines', 'diffusets_nb/plot.py'),
                                    'diffusets_nb.plot._overlay_inputs': ('plot.html#_overlay_inputs', 'diffusets_nb/plot.py'),
                                    'diffusets_nb.plot._paper_axes': ('plot.html#_paper_axes', 'diffusets_nb/plot.py'),
