@@ -451,6 +451,8 @@ def iter_generate(self:DiffuSETS, report, age=None, sex=None, hr=None, n:int=1, 
     args = dict(locals())   # the arguments by name
     _whole(chunk, 'chunk', 1)
     req, s, noise = self._start(args, None)
+    largest = min(chunk, len(req.reports) * req.n) * len(LEADS) * output_samples(req.fs) * 4   # bytes of the largest part
+    if largest > MAX_OUTPUT_BYTES: raise ValueError(f"chunk={chunk} makes parts of more than {MAX_OUTPUT_BYTES / 2**30:g} GiB at {req.fs:g} Hz (MAX_OUTPUT_BYTES); use a smaller chunk.")
     return self._parts(req, s, noise, args, chunk)
 
 # %% ../nbs/09_pipeline.ipynb #d13c7dce
