@@ -481,11 +481,15 @@ def header_comments(row:pd.Series # one row of `ECGBatch.conditions()`
 @patch
 def to_wfdb(self:ECGBatch, folder, # created if needed
             prefix:str='ecg_', # record names are prefix + index (zero-padded to the same width)
-            gain:float=None)->list[Path]: # ADC units per mV; None: `wfdb_gain` per record
+            gain:float=None, # ADC units per mV; None: `wfdb_gain` per record
+            start:int=0, # the index of the first record (a part of `iter_generate` goes on from the parts before)
+            width:int=None)->list[Path]: # digits of the index; None: those of the last index
     "Write one 16-bit WFDB record per ECG with its conditions and settings in the header comments; returns the record paths."
     if not re.fullmatch(r'[A-Za-z0-9_-]*', prefix): raise ValueError(f"prefix may hold only letters, digits, '_' and '-'; got {prefix!r}.")
-    folder, width, table = Path(folder), len(str(max(len(self) - 1, 0))), self.conditions()
-    paths = [folder/f'{prefix}{i:0{width}d}' for i in range(len(self))]
+    start, last = _whole(start, 'start'), start + max(len(self) - 1, 0)
+    width = len(str(last)) if width is None else _whole(width, 'width', len(str(last)))
+    folder, table = Path(folder), self.conditions()
+    paths = [folder/f'{prefix}{start + i:0{width}d}' for i in range(len(self))]
     try:
         for path, sig, (_, row) in zip(paths, self.signal, table.iterrows()):
             write_wfdb(path, sig, self.leads, gain or wfdb_gain(sig), self.fs, comments=header_comments(row))
