@@ -11,7 +11,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['GENERATED_FILES', 'UsageError', 'writable_dir', 'existing_dir', 'output_folder', 'cmd_phantom', 'cmd_prepare',
            'run_config', 'cmd_train', 'cmd_save_clip', 'cmd_encode', 'guidance_arg', 'cmd_save_model',
-           'write_generated', 'cmd_generate', 'cmd_evaluate', 'cmd_bench', 'build_parser', 'main']
+           'write_generated', 'cmd_generate', 'cmd_statements', 'cmd_evaluate', 'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/14_cli.ipynb #9badcfb8
 class UsageError(ValueError): "A bad command line."
@@ -184,12 +184,12 @@ def cmd_save_model(args):
 def _number(v, digits:int=2): # a JSON number, or None for nan
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), digits)
 
-def _ecg_rows(batch, records, measured)->list:
-    "One summary entry per ECG: its files, conditions, requested and measured HR."
-    return [dict(index=i, png=f'{r.name}.png', wfdb=r.name, report=batch.report[i], age=_number(batch.age[i]), sex=batch.sex[i],
-                 requested_hr=_number(batch.hr[i]), measured_hr=_number(m.hr_bpm),
-                 hr_error_bpm=_number(abs(m.hr_bpm - batch.hr[i])), measure_note=m.reason if isinstance(m.reason, str) else '')
-            for i, (r, m) in enumerate(zip(records, measured.itertuples()))]
+def _ecg_rows(part, records, start:int, png:bool)->list:
+    "One summary entry per ECG of a part: its files, conditions, requested and measured HR."
+    return [dict(index=start + i, png=f'{r.name}.png' if png else None, wfdb=r.name, report=part.report[i], age=_number(part.age[i]),
+                 sex=part.sex[i], requested_hr=_number(part.hr[i]), measured_hr=_number(part.measured_hr[i]),
+                 hr_error_bpm=_number(abs(part.measured_hr[i] - part.hr[i])))
+            for i, r in enumerate(records)]
 
 def _settings(batch)->dict:
     row = batch.meta.iloc[0]
@@ -198,43 +198,63 @@ def _settings(batch)->dict:
                 project=bool(row.project), clip_x0=_number(row.clip_x0, 6), fs=batch.fs, resampling=row.resampling)
 
 # %% ../nbs/14_cli.ipynb #bc525638
-def write_generated(batch, # the `ECGBatch` from the pipeline
-                    out:Path, timings:dict)->dict: # seconds of the steps so far
-    "PNG sheets (and an overview.png of up to 12), WFDB records and summary.json for generated ECGs; returns the summary."
+def write_generated(parts, # the `ECGBatch` parts of `DiffuSETS.iter_generate` (or one `ECGBatch`)
+                    out:Path, total:int, # the folder, and how many ECGs the parts hold together
+                    timings:dict, png:bool=True)->dict: # seconds of the steps so far; PNG sheets or not
+    "WFDB records, PNG sheets (and an overview.png of up to 12) and summary.json, part by part; returns the summary."
     import matplotlib.pyplot as plt
     from tqdm.auto import tqdm
-    from diffusets_nb.core import atomic_write
-    from diffusets_nb.measure import measure
-    from diffusets_nb.plot import save_figure
-    t0 = time.perf_counter()
-    records = batch.to_wfdb(out, prefix='ecg_')
-    for i, rec in enumerate(tqdm(records, desc='plotting', disable=len(records) < 2)):
-        fig = batch.plot(i); save_figure(fig, out/f'{rec.name}.png'); plt.close(fig)
-    if 1 < len(batch) <= 12:   # all of them on one page as well
-        from diffusets_nb.plot import plot_ecgs
-        fig = plot_ecgs(batch, ncols=1 if len(batch) <= 3 else 2); save_figure(fig, out/'overview.png'); plt.close(fig)
-    rows = _ecg_rows(batch, records, measure(batch, progress=len(batch) >= 100))
+    from diffusets_nb.core import atomic_write, ECGBatch
+    from diffusets_nb.plot import save_figure, plot_ecgs
+    rows, kept, width, t0, spent = [], [], len(str(max(total - 1, 0))), time.perf_counter(), 0.
+    with tqdm(total=total, desc='writing', disable=total < 2) as bar:
+        for part in ([parts] if isinstance(parts, ECGBatch) else parts):
+            t1 = time.perf_counter(); start = len(rows)
+            records = part.to_wfdb(out, prefix='ecg_', start=start, width=width)
+            for i, rec in enumerate(records if png else []):
+                fig = part.plot(i); save_figure(fig, out/f'{rec.name}.png'); plt.close(fig)
+            rows += _ecg_rows(part, records, start, png); settings = _settings(part); bar.update(len(part))
+            if total <= 12: kept.append(part)
+            spent += time.perf_counter() - t1
+    if png and 1 < total <= 12:   # all of them on one page as well
+        fig = plot_ecgs(ECGBatch.concat(kept), ncols=1 if total <= 3 else 2); save_figure(fig, out/'overview.png'); plt.close(fig)
     errors = [r['hr_error_bpm'] for r in rows if r['hr_error_bpm'] is not None]
-    summary = dict(settings=_settings(batch), timing_s={**{k: round(v, 2) for k, v in timings.items()}, 'write': round(time.perf_counter() - t0, 2)},
+    summary = dict(settings=settings, timing_s={**{k: round(v, 2) for k, v in timings.items()},
+                                                'generate': round(time.perf_counter() - t0 - spent, 2), 'write': round(spent, 2)},
                    hr_within_5_bpm=_number(sum(e <= 5 for e in errors) / len(errors), 3) if errors else None, ecgs=rows)
     atomic_write(out/'summary.json', lambda tmp: Path(tmp).write_text(json.dumps(summary, indent=1)))
     return summary
 
 # %% ../nbs/14_cli.ipynb #2fc46d4f
 def cmd_generate(args):
-    from diffusets_nb.pipeline import DiffuSETS, check_request, model_dir
+    from diffusets_nb.pipeline import DiffuSETS, OutOfDomainWarning, check_request, model_dir
     t0 = time.perf_counter()
     one = lambda v: v[0] if v and len(v) == 1 else v   # a flag given once applies to every report
     req = check_request(args.report, one(args.age), one(args.sex), one(args.hr), args.n, args.sampler, args.steps,
                         guidance_arg(args.guidance), args.negative, args.seed)
-    path = model_dir(args.model)
+    path, total = model_dir(args.model), len(req.reports) * req.n
     with output_folder(args.out, args.overwrite) as work:
         pipe = DiffuSETS.from_pretrained(path, allow_download=args.allow_download); t1 = time.perf_counter()
-        batch = pipe(req.reports, req.ages, req.sexes, req.hrs, n=req.n, sampler=req.sampler, steps=req.steps, guidance=req.guidance,
-                     negative=req.negative, seed=req.seed, project=False if args.no_project else None, batch_size=args.batch_size)
-        summary = write_generated(batch, work, dict(load=t1 - t0, generate=time.perf_counter() - t1))
-    hrs = ', '.join('nan' if r['measured_hr'] is None else f"{r['measured_hr']:.0f}" for r in summary['ecgs'])
-    print(f"wrote {len(batch)} ECGs (seed {req.seed}) to {args.out}: PNG, WFDB and summary.json; measured HR {hrs} bpm")
+        for problem in pipe.domain_problems(req.reports, req.ages, req.sexes, req.hrs, req.negative): _say('warning', problem)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', OutOfDomainWarning)   # each was said once above
+            parts = pipe.iter_generate(req.reports, req.ages, req.sexes, req.hrs, n=req.n, sampler=req.sampler, steps=req.steps,
+                                       guidance=req.guidance, negative=req.negative, seed=req.seed,
+                                       project=False if args.no_project else None, chunk=args.batch_size)
+            summary = write_generated(parts, work, total, dict(load=t1 - t0), png=not args.no_png)
+    hrs = ', '.join('nan' if r['measured_hr'] is None else f"{r['measured_hr']:.0f}" for r in summary['ecgs'][:12])
+    print(f"wrote {total} ECGs (seed {req.seed}) to {args.out}: WFDB{', PNG' * (not args.no_png)} and summary.json; "
+          f"measured HR {hrs}{' …' * (total > 12)} bpm")
+
+# %% ../nbs/14_cli.ipynb #ed529138
+def cmd_statements(args):
+    from diffusets_nb.pipeline import model_dir, model_domain
+    path = model_dir(args.model); d = model_domain(path)
+    if d is None: raise ValueError(f"The model in {path} records no training domain; it was saved before models recorded one.")
+    span = lambda r, unit: 'unknown' if r is None else f'{r[0]:g}–{r[1]:g} {unit}'
+    print(f"{len(d['statements'])} statements of the {d['records']:,} training records of {path} "
+          f"(age {span(d['age'], 'years')}, heart rate {span(d['hr'], 'bpm')}):")
+    for statement, count in d['statements'].items(): print(f'{count:>9,}  {statement}')
 
 # %% ../nbs/14_cli.ipynb #b1ff6820
 def cmd_evaluate(args):
@@ -347,9 +367,12 @@ def _add_generate(sub):
     s.add_argument('--negative', help='a report to guide away from (default: none)')
     s.add_argument('--model', help='a saved model folder (default: the shipped model)'); s.add_argument('--out', required=True, help='output folder')
     s.add_argument('--overwrite', action='store_true', help='replace the output of an earlier generate in --out')
-    s.add_argument('--batch-size', type=int, default=64, help='ECGs generated and written at a time')
+    s.add_argument('--batch-size', type=int, default=64, help='ECGs generated and written at a time (memory stays bounded for any --n)')
     s.add_argument('--no-project', action='store_true', help='skip the Einthoven/Goldberger projection')
+    s.add_argument('--no-png', action='store_true', help='write no PNG sheets (for large runs: WFDB and summary.json only)')
     s.add_argument('--allow-download', action='store_true', help="let a model whose text encoder is a Hugging Face model fetch it when it is not on this machine")
+    s = _command(sub, 'statements', 'list the statements, ages and heart rates a model was trained on', cmd_statements)
+    s.add_argument('--model', help='a saved model folder (default: the shipped model)')
 
 # %% ../nbs/14_cli.ipynb #e8475894
 def build_parser()->argparse.ArgumentParser:

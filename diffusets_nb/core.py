@@ -89,9 +89,21 @@ def validate_sex(sex # 'M'/'F' (or 'male'/'female'), None or 'U' for unknown
     return _SEX_WORDS[key]
 
 # %% ../nbs/00_core.ipynb #c01918b1
+_C0_NAMES = 'NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US'.split()
+
+def _bad_character(text:str)->str|None: # what is wrong with the first control character or lone surrogate, or None
+    if text.isprintable(): return None   # the common case, checked at C speed
+    for i, ch in enumerate(text, 1):
+        c = ord(ch)
+        if 0xD800 <= c <= 0xDFFF: return f'invalid Unicode (a lone surrogate U+{c:04X} at character {i})'
+        if (c < 0x20 and ch not in '\t\n\r') or 0x7F <= c <= 0x9F:
+            name = _C0_NAMES[c] if c < 0x20 else 'DEL' if c == 0x7F else 'C1 control'
+            return f'the control character U+{c:04X} ({name}) at character {i}'
+    return None
+
 def validate_report(report # a '|'-separated report string, or a list of statement strings
                    )->str: # the report as one '|'-joined string
-    "Check a report is a non-empty string (or list of strings) of at most `MAX_REPORT_CHARS` characters."
+    "Check a report is a non-empty string (or list of strings) of at most `MAX_REPORT_CHARS` characters of text."
     if isinstance(report, (list, tuple)):
         if not all(isinstance(s, str) for s in report):
             raise ValueError("report must be a string or a list of strings; the list holds a non-string.")
@@ -100,6 +112,8 @@ def validate_report(report # a '|'-separated report string, or a list of stateme
     if not report.replace('|', '').strip(): raise ValueError("report is empty; give at least one statement.")
     if len(report) > MAX_REPORT_CHARS:
         raise ValueError(f"report is {len(report)} characters long; the limit is {MAX_REPORT_CHARS}.")
+    if (bad := _bad_character(report)):
+        raise ValueError(f"report holds {bad}; give plain text (tab and line breaks are the only control characters allowed).")
     return report.strip()
 
 # %% ../nbs/00_core.ipynb #3be7919b
@@ -115,6 +129,7 @@ class ECGBatch:
     source_id: list = field(default=None) # n identifiers of where each record came from
     meta: pd.DataFrame = field(default=None) # optional extra per-record columns
     leads: tuple = LEADS
+    measured_hr: np.ndarray = field(default=None) # n heart rates measured on the signals (nan: not measurable), or None
 
     def __post_init__(self):
         sig = np.asarray(self.signal, dtype=np.float32)
@@ -130,6 +145,7 @@ class ECGBatch:
         self.source_id = [str(i) for i in range(n)] if self.source_id is None else [str(s) for s in self.source_id]
         self.meta = pd.DataFrame(index=range(n)) if self.meta is None else self.meta.reset_index(drop=True)
         self.leads = tuple(self.leads)
+        if self.measured_hr is not None: self.measured_hr = np.asarray(self.measured_hr, dtype=float).reshape(n)
         for name in ('report', 'sex', 'source_id', 'meta'):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"{name} has {len(getattr(self, name))} entries for {n} signals.")
@@ -156,7 +172,7 @@ def __getitem__(self:ECGBatch, idx):
     pos = np.arange(len(self))[idx]
     return ECGBatch(self.signal[pos], self.fs, [self.report[i] for i in pos], self.age[pos],
                     [self.sex[i] for i in pos], self.hr[pos], [self.source_id[i] for i in pos],
-                    self.meta.iloc[pos], self.leads)
+                    self.meta.iloc[pos], self.leads, None if self.measured_hr is None else self.measured_hr[pos])
 
 @patch
 def __iter__(self:ECGBatch): return (self[i] for i in range(len(self)))
@@ -168,8 +184,9 @@ def __repr__(self:ECGBatch):
 # %% ../nbs/00_core.ipynb #f0130950
 @patch
 def conditions(self:ECGBatch)->pd.DataFrame:
-    "One row per record: source id, report, age, sex, HR, then the `meta` columns."
+    "One row per record: source id, report, age, sex, HR, the measured HR when there is one, then the `meta` columns."
     df = pd.DataFrame(dict(source_id=self.source_id, report=self.report, age=self.age, sex=self.sex, hr=self.hr))
+    if self.measured_hr is not None: df['measured_hr'] = self.measured_hr
     return pd.concat([df, self.meta.drop(columns=df.columns, errors='ignore')], axis=1)
 
 @patch(cls_method=True)
@@ -180,9 +197,11 @@ def concat(cls:ECGBatch, batches):
     if len({(b.fs, b.leads, b.signal.shape[-1]) for b in batches}) != 1:
         raise ValueError("concat needs batches with the same fs, leads and number of samples.")
     cat = lambda name: [x for b in batches for x in getattr(b, name)]
+    measured = None if all(b.measured_hr is None for b in batches) else \
+               np.concatenate([np.full(len(b), np.nan) if b.measured_hr is None else b.measured_hr for b in batches])
     return cls(np.concatenate([b.signal for b in batches]), batches[0].fs, cat('report'),
                np.concatenate([b.age for b in batches]), cat('sex'), np.concatenate([b.hr for b in batches]),
-               cat('source_id'), pd.concat([b.meta for b in batches], ignore_index=True), batches[0].leads)
+               cat('source_id'), pd.concat([b.meta for b in batches], ignore_index=True), batches[0].leads, measured)
 
 # %% ../nbs/00_core.ipynb #20a62569
 def derive_limb_leads(independent:np.ndarray # (..., 8, T): I, II, V1..V6

@@ -15,8 +15,8 @@ from .conditioning import AGE_CENTER
 
 # %% auto #0
 __all__ = ['SPACINGS', 'SAMPLERS', 'TEXT_FIELDS', 'linear_betas', 'alphas_cumprod', 'NoiseSchedule', 'add_noise',
-           'training_timesteps', 'truncated_snr_weights', 'eps_loss', 'sampling_timesteps', 'predict_x0', 'ddpm_step',
-           'sample_ddpm', 'ddim_step', 'sample_ddim', 'sample_dpmpp_2m', 'get_sampler', 'gaussian_eps_fn',
+           'training_timesteps', 'truncated_snr_weights', 'eps_loss', 'sampling_timesteps', 'predict_x0', 'draw_noise',
+           'ddpm_step', 'sample_ddpm', 'ddim_step', 'sample_ddim', 'sample_dpmpp_2m', 'get_sampler', 'gaussian_eps_fn',
            'cat_conditions', 'at_reference_age', 'guidance_branches', 'guided_model_fn', 'derivation_matrix',
            'limb_projection_matrix', 'project_limb_leads']
 
@@ -139,6 +139,20 @@ def predict_x0(x, # (B, ...) noisy sample x_t
     x0 = (x - (1 - abar).sqrt() * eps) / abar.sqrt()
     return x0 if clip_x0 is None else x0.clamp(-clip_x0, clip_x0)
 
+# %% ../nbs/07_diffusion.ipynb #40c93d34
+def draw_noise(shape:tuple, # (B, ...) the shape of the noise
+               generator=None, # one CPU `torch.Generator` for the batch, a list of B of them (one per row), or None
+               dtype=torch.float32, device='cpu')->torch.Tensor: # (B, ...) standard Gaussian noise on `device`
+    "Standard Gaussian noise: drawn from one stream for the whole batch, or row by row from one stream per row."
+    if generator is None or isinstance(generator, torch.Generator):
+        return torch.randn(tuple(shape), generator=generator, dtype=dtype).to(device)
+    if not isinstance(generator, (list, tuple)) or len(generator) != shape[0] or \
+       not all(isinstance(g, torch.Generator) for g in generator):
+        got = f'{len(generator)} items' if isinstance(generator, (list, tuple)) else type(generator).__name__
+        raise ValueError(f"generator must be one torch.Generator or a list of {shape[0]} of them, one per row; got {got}.")
+    if not generator: return torch.zeros(tuple(shape), dtype=dtype, device=device)
+    return torch.stack([torch.randn(tuple(shape[1:]), generator=g, dtype=dtype) for g in generator]).to(device)
+
 # %% ../nbs/07_diffusion.ipynb #cd089dd6
 def ddpm_step(x, eps, t, s, schedule, noise=None, clip_x0=None):
     "One ancestral step from t to s < t (s = -1: the clean signal) with the fixed-small variance."
@@ -156,14 +170,12 @@ def _grid(x, steps, schedule, spacing):
     full = lambda v: torch.full((x.shape[0],), v, dtype=torch.long, device=x.device)
     return [(full(t), full(s)) for t, s in zip(ts[:-1], ts[1:])]
 
-def _randn(x, generator): return torch.randn(x.shape, generator=generator, dtype=x.dtype).to(x.device)
-
 def sample_ddpm(model_fn, # callable (x, t) -> predicted noise, condition and guidance closed over
                 x_T:torch.Tensor, # (B, ...) starting noise, usually N(0, I)
                 schedule:NoiseSchedule,
                 steps:int=1000, # model evaluations, 1…T (T = the paper's full chain)
                 clip_x0:float=None, # clip the predicted x0 to [-clip_x0, clip_x0] (the paper: 1.0)
-                generator:torch.Generator=None, # CPU generator for the fresh noise
+                generator:torch.Generator=None, # CPU generator for the fresh noise, or a list of them, one per row (`draw_noise`)
                 callback=None, # called after each step with dict(i, t, x, eps)
                 progress:bool=False, # show a tqdm bar
                 spacing:str='linear', # time-step spacing, see `sampling_timesteps`
@@ -172,7 +184,7 @@ def sample_ddpm(model_fn, # callable (x, t) -> predicted noise, condition and gu
     x = x_T
     for i, (t, s) in enumerate(tqdm(_grid(x, steps, schedule, spacing), disable=not progress, leave=False)):
         eps = model_fn(x, t)
-        x = ddpm_step(x, eps, t, s, schedule, _randn(x, generator) if s[0] >= 0 else None, clip_x0)
+        x = ddpm_step(x, eps, t, s, schedule, draw_noise(x.shape, generator, x.dtype, x.device) if s[0] >= 0 else None, clip_x0)
         if callback: callback(dict(i=i, t=t, x=x, eps=eps))
     return x
 
@@ -194,7 +206,7 @@ def sample_ddim(model_fn, x_T, schedule, steps=50, clip_x0=None, generator=None,
     x = x_T
     for i, (t, s) in enumerate(tqdm(_grid(x, steps, schedule, spacing), disable=not progress, leave=False)):
         eps = model_fn(x, t)
-        noise = _randn(x, generator) if eta > 0 and s[0] >= 0 else None
+        noise = draw_noise(x.shape, generator, x.dtype, x.device) if eta > 0 and s[0] >= 0 else None
         x = ddim_step(x, eps, t, s, schedule, eta, noise, clip_x0)
         if callback: callback(dict(i=i, t=t, x=x, eps=eps))
     return x

@@ -52,7 +52,8 @@ def condition_sweep(pipe, report:str, # the report held fixed (a swept statement
     conds = _sweep_conditions(report, variable, values, base)
     noise = torch.randn((k, pipe.denoiser.config.latent_channels, N_SAMPLES // 8), generator=torch.Generator().manual_seed(seed))
     ecgs = pipe([c['report'] for c in conds], age=[c['age'] for c in conds], sex=[c['sex'] for c in conds],
-                hr=[c['hr'] for c in conds], n=k, seed=seed, noise=noise.repeat(len(values), 1, 1), progress=False, **settings)
+                hr=[c['hr'] for c in conds], n=k, seed=seed, noise=noise.repeat(len(values), 1, 1), progress=False,
+                generator=torch.Generator().manual_seed(seed), **settings)   # one stream for the sampler's fresh noise
     m = measure(ecgs)
     table = pd.DataFrame(dict(variable=variable, value=np.repeat(values, k), sample=np.tile(np.arange(k), len(values))))
     return pd.concat([table, m[list(SWEEP_METRICS) + [c for c in m.columns if c.startswith('qrs_amp_')]]], axis=1), ecgs
@@ -130,7 +131,7 @@ def noise_traversal(pipe, report:str, age=60.0, sex='M', hr=70.0, seeds=(0, 1), 
     ts = np.linspace(0, 1, n_points)
     noise = torch.cat([slerp(a, b, float(t)) for t in ts])
     ecgs = pipe([report] * n_points, age=age, sex=sex, hr=hr, seed=seeds[0], noise=noise, progress=False,
-                sampler=sampler, steps=steps, **settings)
+                sampler=sampler, steps=steps, generator=torch.Generator().manual_seed(seeds[0]), **settings)
     return pd.concat([pd.DataFrame(dict(t=ts)), measure(ecgs)], axis=1), ecgs
 
 def switch_model_fn(fa, fb, switch_step:float): # two guided model functions; the noise level where B hands over to A

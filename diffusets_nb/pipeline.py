@@ -24,9 +24,11 @@ from .plot import plot_ecg, ecg_caption   # importing `plot` also patches `ECGBa
 
 # %% auto #0
 __all__ = ['FORMAT', 'FORMAT_VERSION', 'MODEL_FILES', 'ASSETS_DIR', 'DEFAULT_MODEL', 'WEIGHT_DTYPES', 'DEFAULT_SAMPLING',
-           'DEFAULT_CONDITIONING', 'PAPER_SCHEDULE', 'WFDB_GAIN', 'CHECKSUMS', 'MAX_CHECKSUMS_BYTES',
-           'MAX_HEADER_BYTES', 'TENSOR_BYTES', 'MAX_CONFIG_BYTES', 'HELDOUT_SEED', 'CHECKED_STATEMENTS', 'model_dir',
-           'make_schedule', 'check_guidance', 'output_samples', 'Request', 'check_request', 'DiffuSETS', 'wfdb_gain',
+           'DEFAULT_CONDITIONING', 'PAPER_SCHEDULE', 'MAX_GUIDANCE', 'MAX_FS', 'SEED_MAX', 'MAX_OUTPUT_BYTES',
+           'DOMAIN_KEYS', 'NEAR_COSINE', 'WFDB_GAIN', 'CHECKSUMS', 'MAX_CHECKSUMS_BYTES', 'MAX_HEADER_BYTES',
+           'TENSOR_BYTES', 'MAX_CONFIG_BYTES', 'HELDOUT_SEED', 'CHECKED_STATEMENTS', 'model_dir', 'make_schedule',
+           'check_guidance', 'output_samples', 'Request', 'check_request', 'output_bytes', 'check_output_size',
+           'DiffuSETS', 'OutOfDomainWarning', 'check_domain', 'model_domain', 'ecg_generator', 'wfdb_gain',
            'header_comments', 'file_sha256', 'write_checksums', 'verify_checksums', 'read_weight_header',
            'check_weight_shapes', 'build_checked', 'model_card', 'check_encoder_id', 'encoder_for_id',
            'read_json_object', 'read_model_config', 'load_parts', 'run_summary', 'heldout_conditions',
@@ -69,31 +71,36 @@ def make_schedule(cfg:dict # {'kind': 'linear', 'n_steps', 'beta_start', 'beta_e
     return NoiseSchedule(linear_betas(int(cfg['n_steps']), float(cfg['beta_start']), float(cfg['beta_end'])))
 
 # %% ../nbs/09_pipeline.ipynb #0b733291
+MAX_GUIDANCE = 100.0   # the largest guidance scale accepted: useful ones are 1 to about 10
+
 def check_guidance(guidance # None, one number (text scale), or (text, patient) or (text, patient, age) scales
                   )->tuple|None: # (text, patient, age) floats, or None for the model's default
-    "Classifier-free guidance scales as a (text, patient, age) triple of finite, non-negative numbers; a scale left out is 1."
+    "Classifier-free guidance scales as a (text, patient, age) triple of numbers from 0 to `MAX_GUIDANCE`; a scale left out is 1."
     if guidance is None: return None
     scales = (guidance,) if isinstance(guidance, numbers.Real) else guidance
     if isinstance(guidance, (str, bool)) or not isinstance(scales, (tuple, list)) or not 1 <= len(scales) <= 3 or \
        not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in scales):
         raise ValueError(f"guidance must be one number or a (text, patient) or (text, patient, age) tuple of numbers; got {guidance!r}.")
-    if not all(math.isfinite(v) and v >= 0 for v in scales):
-        raise ValueError(f"guidance scales must be finite and at least 0; got {guidance!r}.")
+    if not all(math.isfinite(v) and 0 <= v <= MAX_GUIDANCE for v in scales):
+        raise ValueError(f"guidance scales must be finite and at least 0 and at most {MAX_GUIDANCE:g} (MAX_GUIDANCE); got {guidance!r}.")
     return tuple(float(v) for v in scales) + (1.0,) * (3 - len(scales))
 
 # %% ../nbs/09_pipeline.ipynb #86b0f7de
-def _whole(x, what, lo=0, allow_none=False):
+MAX_FS = 10_000.0     # Hz: the highest output rate (20 × the clinical 500 Hz)
+SEED_MAX = 2**64 - 1  # the largest seed
+
+def _whole(x, what, lo=0, allow_none=False, hi=None):
     if x is None and allow_none: return None
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral) or x < lo:
-        raise ValueError(f"{what} must be a whole number of at least {lo}; got {x!r}.")
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral) or x < lo or (hi is not None and x > hi):
+        raise ValueError(f"{what} must be a whole number of at least {lo}" + ('' if hi is None else f' and at most {hi}') + f"; got {x!r}.")
     return int(x)
 
 def output_samples(fs # output sampling rate in Hz
                   )->int: # samples per lead in the 10 s record
-    "Samples per lead at `fs`: at least the model's 102.4 Hz, and a whole number of samples in 10 s."
-    ok = isinstance(fs, numbers.Real) and not isinstance(fs, bool) and fs >= FS_MODEL
+    "Samples per lead at `fs`: from the model's 102.4 Hz to `MAX_FS`, and a whole number of samples in 10 s."
+    ok = isinstance(fs, numbers.Real) and not isinstance(fs, bool) and FS_MODEL <= fs <= MAX_FS
     if not ok or abs(fs * DURATION_S - round(fs * DURATION_S)) > 1e-6:
-        raise ValueError(f"fs must be at least {FS_MODEL:g} Hz and give a whole number of samples in {DURATION_S:g} s; got {fs!r}.")
+        raise ValueError(f"fs must be at least {FS_MODEL:g} Hz and at most {MAX_FS:g} Hz (MAX_FS) and give a whole number of samples in {DURATION_S:g} s; got {fs!r}.")
     return int(round(fs * DURATION_S))
 
 def _per_condition(value, k, name, check)->list:
@@ -126,7 +133,23 @@ def check_request(report, age=None, sex=None, hr=None, n:int=1, sampler:str=None
                         ((age, 'age', validate_age), (sex, 'sex', validate_sex), (hr, 'hr', validate_hr)))
     return Request(reports, ages, sexes, hrs, _whole(n, 'n', 1), _sampler_name(sampler), _whole(steps, 'steps', 1, True),
                    check_guidance(guidance), None if negative is None else validate_report(negative),
-                   secrets.randbits(31) if seed is None else _whole(seed, 'seed'), float(output_samples(fs) / DURATION_S))
+                   secrets.randbits(31) if seed is None else _whole(seed, 'seed', 0, hi=SEED_MAX), float(output_samples(fs) / DURATION_S))
+
+# %% ../nbs/09_pipeline.ipynb #3147f33f
+MAX_OUTPUT_BYTES = 2 * 2**30   # the float32 signals one call may return: 2 GiB
+
+def output_bytes(req:Request)->int:
+    "Bytes of the float32 signals a request returns: ECGs × 12 leads × samples × 4."
+    return len(req.reports) * req.n * len(LEADS) * output_samples(req.fs) * 4
+
+def check_output_size(req:Request, limit:int=MAX_OUTPUT_BYTES)->int: # the request's output bytes
+    "Refuse, in one sentence, a request whose signals exceed `limit` bytes."
+    size = output_bytes(req)
+    if size > limit:
+        raise ValueError(f"This request makes {len(req.reports) * req.n:,} ECGs of 12 × {output_samples(req.fs):,} samples ({size / 2**30:,.1f} GiB), "
+                         f"more than the {limit / 2**30:g} GiB one call may return (MAX_OUTPUT_BYTES); generate them part by part with "
+                         "DiffuSETS.iter_generate, or ask for fewer ECGs or a lower fs.")
+    return size
 
 # %% ../nbs/09_pipeline.ipynb #dec26428
 def _check_parts(vae, denoiser, encoder):
@@ -157,7 +180,8 @@ class DiffuSETS:
                  conditioning:dict=None, # `encode_conditions` settings used in training (see `DEFAULT_CONDITIONING`)
                  schedule:dict=None, # the training noise schedule (see `PAPER_SCHEDULE`)
                  statistics:dict=None, # training and held-out figures, written into config and card
-                 card:str=None): # a description of the model for its card (markdown)
+                 card:str=None, # a description of the model for its card (markdown)
+                 domain:dict=None): # what it was trained on: statements, age and HR ranges (see `check_domain`)
         _check_parts(vae, denoiser, encoder)
         self.vae, self.denoiser = vae.eval().requires_grad_(False), denoiser.eval().requires_grad_(False)
         self.encoder, self.name, self.card, self.statistics = encoder, str(name), card, dict(statistics or {})
@@ -165,6 +189,7 @@ class DiffuSETS:
         self.conditioning = {**DEFAULT_CONDITIONING, **(conditioning or {})}
         self.schedule_config = dict(schedule or PAPER_SCHEDULE)
         self.schedule, self.device, self.path, self._fingerprint = make_schedule(self.schedule_config), torch.device('cpu'), None, None
+        self._domain, self._vocabulary = None if domain is None else check_domain(domain), None
 
 # %% ../nbs/09_pipeline.ipynb #fe836702
 def _n_params(m)->int: return sum(p.numel() for p in m.parameters())
@@ -191,6 +216,100 @@ def to(self:DiffuSETS, device):
     self.device = torch.device(device); self.vae.to(self.device); self.denoiser.to(self.device)
     return self
 
+# %% ../nbs/09_pipeline.ipynb #6d97a65d
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from .conditioning import split_report, expand_abbreviations
+from .diffusion import draw_noise
+from .measure import measure
+
+# %% ../nbs/09_pipeline.ipynb #c138eca0
+class OutOfDomainWarning(UserWarning):
+    "A request asks for what the model was not trained on: an unknown statement, or an age or heart rate outside its range."
+
+DOMAIN_KEYS = ('statements', 'age', 'hr', 'records')
+
+def _is_range(r)->bool: # [min, max] of finite numbers
+    if not isinstance(r, (list, tuple)) or len(r) != 2: return False
+    return all(isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) for v in r) and r[0] <= r[1]
+
+def check_domain(domain:dict, # the `domain` entry of a model's config.json
+                 where:str='domain')->dict: # what to call it in an error
+    "A training domain, checked: {'statements': {statement: count}, 'age': [min, max], 'hr': [min, max], 'records': n}."
+    if not isinstance(domain, dict) or set(domain) != set(DOMAIN_KEYS):
+        got = sorted(map(str, domain)) if isinstance(domain, dict) else type(domain).__name__
+        raise ValueError(f"{where} must be a dict with exactly the keys {', '.join(DOMAIN_KEYS)}; got {got}.")
+    st = domain['statements']
+    if not isinstance(st, dict) or not st or not all(isinstance(k, str) and k.strip() and isinstance(c, numbers.Integral)
+                                                    and not isinstance(c, bool) and c >= 1 for k, c in st.items()):
+        raise ValueError(f"{where}: 'statements' must map each statement to its count of training records (a whole number of at least 1).")
+    for key in ('age', 'hr'):   # None: the training records gave no value
+        if domain[key] is not None and not _is_range(domain[key]):
+            raise ValueError(f"{where}: {key!r} must be [min, max] of finite numbers, or null; got {domain[key]!r}.")
+    records = _whole(domain['records'], f"{where}: 'records'", 1)
+    return dict(statements={k: int(c) for k, c in st.items()}, age=domain['age'] and [float(v) for v in domain['age']],
+                hr=domain['hr'] and [float(v) for v in domain['hr']], records=records)
+
+# %% ../nbs/09_pipeline.ipynb #9bd3dd22
+def model_domain(path_or_name=None # a saved model folder, a model name under `ASSETS_DIR`, or None: the default model
+                )->dict|None: # the checked domain, or None when the model records none
+    "The training domain in a saved model's config.json, read without loading the model."
+    path = model_dir(path_or_name)
+    domain = read_model_config(path).get('domain')
+    return None if domain is None else check_domain(domain, f"'domain' in {path/'config.json'}")
+
+@patch(as_prop=True)
+def domain(self:DiffuSETS)->dict|None:
+    "What the model was trained on (see `check_domain`), or None when it does not say."
+    if self._domain is None and self.path is not None: self._domain = model_domain(self.path) or {}
+    return self._domain or None
+
+@patch
+def statements(self:DiffuSETS)->list[str]:
+    "The statements the model was trained on, the most frequent first ([] when it records no domain)."
+    counts = (self.domain or {}).get('statements', {})
+    return sorted(counts, key=lambda s: (-counts[s], s))
+
+# %% ../nbs/09_pipeline.ipynb #9abfd2f5
+NEAR_COSINE = 0.5   # text-encoder cosine below which no known statement is called near
+
+def _unit(x:torch.Tensor)->torch.Tensor: return torch.nn.functional.normalize(x.float(), dim=-1)
+
+@patch
+def _nearest_statements(self:DiffuSETS, statement:str)->tuple: # (known?, the 3 nearest [(statement, cosine)])
+    "Whether the model's encoder sees `statement` as a known statement, and the known ones nearest to it spelt out."
+    vocabulary = list(self.domain['statements'])
+    if self._vocabulary is None or self._vocabulary[0] != vocabulary: self._vocabulary = (vocabulary, _unit(self.encoder(vocabulary)))
+    seen, spelt = _unit(self.encoder([statement, expand_abbreviations(statement)])) @ self._vocabulary[1].T
+    return bool(seen.max() >= 0.9999), [(vocabulary[i], float(spelt[i])) for i in spelt.argsort(descending=True)[:3]]
+
+@patch
+def _problems(self:DiffuSETS, req:Request)->list[str]:
+    "One sentence per statement, age or heart rate of a checked request outside the model's domain."
+    if (d := self.domain) is None: return []
+    split = lambda r: split_report(r, self.conditioning['expand'], self.conditioning['max_statements'])
+    problems = []
+    for st in dict.fromkeys(s for r in req.reports + [req.negative] * (req.negative is not None) for s in split(r)):
+        if st in d['statements'] or (near := self._nearest_statements(st))[0]: continue
+        spelt = expand_abbreviations(st)
+        head = f"statement {st!r} is not one of the {len(d['statements'])} statements the model was trained on"
+        read = '' if spelt == st else f" (read as {spelt!r})"
+        if near[1][0][1] >= NEAR_COSINE:
+            problems.append(f"{head}, so its ECGs may not show it; nearest known{read}: " + ', '.join(f'{s!r} ({c:.2f})' for s, c in near[1]) + ' (text-encoder cosine).')
+        else: problems.append(f"{head} and none is near{read}, so its ECGs will not show it (the nearest, {near[1][0][0]!r}, has a text-encoder cosine of {near[1][0][1]:.2f}).")
+    for what, values, unit, span in (('age', req.ages, 'years', d['age']), ('heart rate', req.hrs, 'bpm', d['hr'])):
+        lo, hi = span or (-math.inf, math.inf)   # no range recorded: nothing to check against
+        for v in dict.fromkeys(v for v in values if not math.isnan(v) and not lo <= v <= hi):
+            problems.append(f"{what} {v:g} {unit} is outside the {lo:g}–{hi:g} {unit} of the model's training records, so its ECGs may not be physiological.")
+    return problems
+
+@patch
+def domain_problems(self:DiffuSETS, report, age=None, sex=None, hr=None, # as in `__call__`
+                    negative=None)->list[str]: # one sentence per problem; [] when all is known, or the model records no domain
+    "What a request asks for that the model was not trained on, without generating: unknown statements, ages and HRs out of range."
+    return self._problems(check_request(report, age, sex, hr, negative=negative))
+
 # %% ../nbs/09_pipeline.ipynb #3db25221
 @patch
 def conditions(self:DiffuSETS, reports:list, ages=None, sexes=None, hrs=None)->Condition:
@@ -202,12 +321,12 @@ def conditions(self:DiffuSETS, reports:list, ages=None, sexes=None, hrs=None)->C
 def sample_latents(self:DiffuSETS, cond:Condition, # one row per ECG
                    settings:dict, # sampler, steps, guidance, clip_x0 (see `DEFAULT_SAMPLING`)
                    negative:Condition=None, # the negative report's condition, one row per ECG
-                   generator:torch.Generator=None, # CPU generator for all the noise
+                   generator=None, # CPU generator for all the noise, or a list of them, one per ECG
                    noise:torch.Tensor=None, # (B, C, L) starting noise; drawn from `generator` when None
                    progress:bool=False, callback=None)->torch.Tensor: # (B, C, L) scaled latents
     "Guided sampling of latents for `cond`."
     C, L = self.denoiser.config.latent_channels, N_SAMPLES // 8
-    x_T = torch.randn((len(cond), C, L), generator=generator) if noise is None else torch.as_tensor(noise, dtype=torch.float32)
+    x_T = draw_noise((len(cond), C, L), generator) if noise is None else torch.as_tensor(noise, dtype=torch.float32)
     if tuple(x_T.shape) != (len(cond), C, L): raise ValueError(f"noise must have shape {(len(cond), C, L)}; got {tuple(x_T.shape)}.")
     model_fn = guided_model_fn(self.denoiser, cond.to(self.device), *settings['guidance'],
                                negative=None if negative is None else negative.to(self.device))
@@ -225,6 +344,12 @@ def decode(self:DiffuSETS, z:torch.Tensor, # (B, C, L) scaled latents
         x = torch.cat([self.vae.decode(z[i:i + batch_size].to(self.device)).float().cpu() for i in range(0, len(z), batch_size)])
     return (project_limb_leads(x) if project else x).numpy()
 
+# %% ../nbs/09_pipeline.ipynb #91565dd3
+def ecg_generator(seed:int, condition:int, sample:int)->torch.Generator:
+    "The random stream of the ECG named `seed{seed}-c{condition}-s{sample}`: a CPU generator seeded from SeedSequence([seed, condition, sample])."
+    state = np.random.SeedSequence([int(seed), int(condition), int(sample)]).generate_state(1, np.uint64)[0]
+    return torch.Generator().manual_seed(int(state))
+
 # %% ../nbs/09_pipeline.ipynb #a4837012
 def _settings(req:Request, defaults:dict, project)->dict:
     "The sampling settings of a request, with the model's defaults where the request says None."
@@ -237,18 +362,60 @@ def _resampling(n_out:int)->str:
 
 # %% ../nbs/09_pipeline.ipynb #c1196f7b
 @patch
-def _batch(self:DiffuSETS, native:np.ndarray, req:Request, s:dict)->ECGBatch:
-    "The `ECGBatch` of a request: signals at `req.fs`, conditions and generation settings per ECG."
+def _batch(self:DiffuSETS, native:np.ndarray, req:Request, s:dict, rows:np.ndarray # the request's row numbers of `native`
+          )->ECGBatch:
+    "The `ECGBatch` of some rows of a request: signals at `req.fs`, measured HR, conditions and generation settings per ECG."
     n_out = output_samples(req.fs)
     signal = native if n_out == native.shape[-1] else resample(native, n_out)
-    cond, sample = np.repeat(np.arange(len(req.reports)), req.n), np.tile(np.arange(req.n), len(req.reports))
+    cond, sample = rows // req.n, rows % req.n
     meta = pd.DataFrame(dict(condition=cond, sample=sample, seed=req.seed, sampler=s['sampler'], steps=s['steps'],
                              guidance_text=s['guidance'][0], guidance_patient=s['guidance'][1], guidance_age=s['guidance'][2],
                              negative=req.negative or '',
                              project=s['project'], clip_x0=s['clip_x0'], model=self.model_id, resampling=_resampling(n_out)))
     pick = lambda xs: [xs[i] for i in cond]
     return ECGBatch(signal, req.fs, pick(req.reports), pick(req.ages), pick(req.sexes), pick(req.hrs),
-                    [f'seed{req.seed}-c{c}-s{j}' for c, j in zip(cond, sample)], meta)
+                    [f'seed{req.seed}-c{c}-s{j}' for c, j in zip(cond, sample)], meta, measured_hr=measure(signal, req.fs).hr_bpm)
+
+def _check_finite(x, what:str, req:Request, s:dict, rows:np.ndarray):
+    "Refuse NaN or infinite latents or signals in one sentence naming the likely cause."
+    bad = ~torch.isfinite(torch.as_tensor(x)).flatten(1).all(1).numpy()
+    if bad.any():
+        r = int(rows[bad][0])
+        raise ValueError(f"Sampling gave NaN or infinite {what} for {bad.sum()} of {len(bad)} ECGs (the first: seed{req.seed}-c{r // req.n}-s{r % req.n}): "
+                         f"the guidance scales (text, patient, age) {s['guidance']} are too large for this model, or its weights are damaged.")
+
+# %% ../nbs/09_pipeline.ipynb #ef27e2e8
+@patch
+def _start(self:DiffuSETS, args:dict, max_bytes:int|None)->tuple: # a call's arguments by name; `MAX_OUTPUT_BYTES` or None
+    "Check a call's arguments and warn of what lies outside the model's domain: (request, settings, noise)."
+    req = check_request(*[args[k] for k in ('report', 'age', 'sex', 'hr', 'n', 'sampler', 'steps', 'guidance', 'negative', 'seed', 'fs')])
+    _whole(args['batch_size'], 'batch_size', 1)
+    if max_bytes is not None: check_output_size(req, max_bytes)
+    g = args['generator']
+    if g is not None and not isinstance(g, torch.Generator):
+        raise ValueError(f"generator must be a torch.Generator (one stream for all the noise) or None (one stream per ECG); got {type(g).__name__}.")
+    noise, shape = args['noise'], (len(req.reports) * req.n, self.denoiser.config.latent_channels, N_SAMPLES // 8)
+    if noise is not None:
+        noise = torch.as_tensor(noise, dtype=torch.float32)
+        if tuple(noise.shape) != shape: raise ValueError(f"noise must have shape {shape}, one starting noise per ECG; got {tuple(noise.shape)}.")
+    for problem in self._problems(req): warnings.warn(problem, OutOfDomainWarning, stacklevel=3)   # at the caller's line
+    return req, _settings(req, self.sampling, args['project']), noise
+
+@patch
+def _parts(self:DiffuSETS, req:Request, s:dict, noise, args:dict, chunk:int):
+    "The ECGs of a checked request, `chunk` at a time, in order: one `ECGBatch` per part."
+    conds = self.conditions(req.reports, req.ages, req.sexes, req.hrs)   # each condition embedded once
+    if args['drop_text'] or args['drop_patient']: conds = unconditional(conds, args['drop_text'], args['drop_patient'])
+    neg, total, bs = None if req.negative is None else self.conditions([req.negative]), len(req.reports) * req.n, args['batch_size']
+    for lo in range(0, total, chunk):
+        rows, z = np.arange(lo, min(lo + chunk, total)), []
+        for r in (rows[i:i + bs] for i in range(0, len(rows), bs)):
+            g = args['generator'] if args['generator'] is not None else [ecg_generator(req.seed, c, j) for c, j in zip(r // req.n, r % req.n)]
+            z.append(self.sample_latents(conds[(r // req.n).tolist()], s, None if neg is None else neg[[0] * len(r)], g,
+                                         None if noise is None else noise[r[0]:r[-1] + 1], args['progress'], args['callback']))
+        z = torch.cat(z); _check_finite(z, 'latents', req, s, rows)
+        native = self.decode(z, s['project']); _check_finite(native, 'signals', req, s, rows)
+        yield self._batch(native, req, s, rows)
 
 # %% ../nbs/09_pipeline.ipynb #74aa07fc
 @patch
@@ -258,23 +425,32 @@ def __call__(self:DiffuSETS, report, # a report ('|'-separated statements), or a
              sampler:str=None, steps:int=None, # 'ddpm', 'ddim' or 'dpmpp_2m' and its model evaluations; None: the model's
              guidance=None, # text scale, or (text, patient[, age]) scales; None: the model's
              negative=None, # a report to guide away from, or None
-             seed:int=None, # fixes every random draw; None draws one (it is stored in `meta`)
+             seed:int=None, # 0…2**64-1: with the condition and sample index it fixes each ECG; None draws one (stored in `meta`)
              fs:float=FS_RAW, # output rate: 500 Hz (FFT-upsampled), or `FS_MODEL` for the native 1024 samples
              project:bool=None, # Einthoven/Goldberger projection; None: the model's default (on)
              progress:bool=True, batch_size:int=128, # progress bar; ECGs sampled together
              noise=None, callback=None, # starting noise (B, 4, 128); a sampler callback
-             drop_text:bool=False, drop_patient:bool=False)->ECGBatch: # ablations: the null text / patient condition
-    "Generate `n` ECGs for each condition; the same arguments and seed give the same ECGs."
-    req = check_request(report, age, sex, hr, n, sampler, steps, guidance, negative, seed, fs)
-    s, pick = _settings(req, self.sampling, project), lambda xs: [x for x in xs for _ in range(req.n)]
-    cond = self.conditions(pick(req.reports), pick(req.ages), pick(req.sexes), pick(req.hrs))
-    if drop_text or drop_patient: cond = unconditional(cond, drop_text, drop_patient)
-    neg = None if req.negative is None else self.conditions([req.negative] * len(cond))
-    g, noise = torch.Generator().manual_seed(req.seed), None if noise is None else torch.as_tensor(noise, dtype=torch.float32)
-    z = torch.cat([self.sample_latents(cond[i:i + batch_size], s, None if neg is None else neg[i:i + batch_size], g,
-                                       None if noise is None else noise[i:i + batch_size], progress, callback)
-                   for i in range(0, len(cond), batch_size)])
-    return self._batch(self.decode(z, s['project']), req, s)
+             drop_text:bool=False, drop_patient:bool=False, # ablations: the null text / patient condition
+             generator:torch.Generator=None)->ECGBatch: # one stream for all the noise instead of one per ECG (see text)
+    "Generate `n` ECGs for each condition; the ECG named `seed{seed}-c{condition}-s{sample}` is the same in any call."
+    args = dict(locals())   # the arguments by name
+    req, s, noise = self._start(args, MAX_OUTPUT_BYTES)
+    return ECGBatch.concat(self._parts(req, s, noise, args, batch_size))
+
+# %% ../nbs/09_pipeline.ipynb #83088bfa
+@patch
+def iter_generate(self:DiffuSETS, report, age=None, sex=None, hr=None, n:int=1, sampler:str=None, steps:int=None,
+                  guidance=None, negative=None, seed:int=None, fs:float=FS_RAW, project:bool=None, progress:bool=True,
+                  batch_size:int=128, noise=None, callback=None, drop_text:bool=False, drop_patient:bool=False,
+                  generator:torch.Generator=None, # the arguments of `__call__`
+                  chunk:int=64)->Iterator[ECGBatch]: # ECGs per part (the last part may be smaller)
+    "The ECGs of `__call__` in parts of `chunk`, in order, for requests of any size: the parts join into the call's ECGs."
+    args = dict(locals())   # the arguments by name
+    _whole(chunk, 'chunk', 1)
+    req, s, noise = self._start(args, None)
+    largest = min(chunk, len(req.reports) * req.n) * len(LEADS) * output_samples(req.fs) * 4   # bytes of the largest part
+    if largest > MAX_OUTPUT_BYTES: raise ValueError(f"chunk={chunk} makes parts of more than {MAX_OUTPUT_BYTES / 2**30:g} GiB at {req.fs:g} Hz (MAX_OUTPUT_BYTES); use a smaller chunk.")
+    return self._parts(req, s, noise, args, chunk)
 
 # %% ../nbs/09_pipeline.ipynb #d13c7dce
 WFDB_GAIN = 1000.0   # ADC units per mV
@@ -290,22 +466,27 @@ def wfdb_gain(signal:np.ndarray # (12, T) in mV
 def _comment_value(v)->str:
     if v is None or (isinstance(v, str) and not v.strip()): return 'none'
     if isinstance(v, (float, np.floating)): return 'unknown' if math.isnan(v) else f'{float(v):g}'
-    return str(v)
+    return ' '.join(str(v).split())   # one line
 
 def header_comments(row:pd.Series # one row of `ECGBatch.conditions()`
                    )->list[str]: # 'key: value' lines
-    "The header comment lines of one record: source id, report, age, sex, HR, then the `meta` columns."
-    return [f'{k}: {_comment_value(v)}' for k, v in row.items()]
+    "The header comment lines of one record: source id, report, age, sex, HR (requested and measured, when measured), then the `meta` columns."
+    rename = {'hr': 'requested_hr'} if 'measured_hr' in row.index else {}
+    return [f'{rename.get(k, k)}: {_comment_value(v)}' for k, v in row.items()]
 
 # %% ../nbs/09_pipeline.ipynb #1b0a44f1
 @patch
 def to_wfdb(self:ECGBatch, folder, # created if needed
             prefix:str='ecg_', # record names are prefix + index (zero-padded to the same width)
-            gain:float=None)->list[Path]: # ADC units per mV; None: `wfdb_gain` per record
+            gain:float=None, # ADC units per mV; None: `wfdb_gain` per record
+            start:int=0, # the index of the first record (a part of `iter_generate` goes on from the parts before)
+            width:int=None)->list[Path]: # digits of the index; None: those of the last index
     "Write one 16-bit WFDB record per ECG with its conditions and settings in the header comments; returns the record paths."
     if not re.fullmatch(r'[A-Za-z0-9_-]*', prefix): raise ValueError(f"prefix may hold only letters, digits, '_' and '-'; got {prefix!r}.")
-    folder, width, table = Path(folder), len(str(max(len(self) - 1, 0))), self.conditions()
-    paths = [folder/f'{prefix}{i:0{width}d}' for i in range(len(self))]
+    start, last = _whole(start, 'start'), start + max(len(self) - 1, 0)
+    width = len(str(last)) if width is None else _whole(width, 'width', len(str(last)))
+    folder, table = Path(folder), self.conditions()
+    paths = [folder/f'{prefix}{start + i:0{width}d}' for i in range(len(self))]
     try:
         for path, sig, (_, row) in zip(paths, self.signal, table.iterrows()):
             write_wfdb(path, sig, self.leads, gain or wfdb_gain(sig), self.fs, comments=header_comments(row))
@@ -501,7 +682,8 @@ def config(self:DiffuSETS, dtype:str='float32', weights:dict=None)->dict:
                 vae=asdict(self.vae.config), denoiser=asdict(self.denoiser.config), text_encoder=self.encoder.id,
                 conditioning=self.conditioning, schedule=self.schedule_config, sampling=self.sampling,
                 output=dict(fs_model=FS_MODEL, fs_default=FS_RAW, upsampling=_resampling(N_RAW)),
-                weights=dict(dtype=dtype, which='ema', files=weights or {}), statistics=self.statistics)
+                weights=dict(dtype=dtype, which='ema', files=weights or {}), statistics=self.statistics,
+                domain=self.domain)
 
 # %% ../nbs/09_pipeline.ipynb #da01579f
 def _flat(d:dict, pre='')->list: # [(dotted key, value)] of a nested dict
@@ -670,12 +852,14 @@ def from_runs(cls:DiffuSETS, vae_run, denoiser_run, # folders written by `train_
               encoder:TextEncoder=None, # default: made from the denoiser run's encoder id
               **sampling)->DiffuSETS: # default sampler settings (see `DEFAULT_SAMPLING`)
     "A pipeline from a VAE run and a denoiser run (EMA weights), ready for `save_pretrained`."
-    from diffusets_nb.train import load_trained
+    from diffusets_nb.train import load_trained, run_domain
     vae, den = load_trained(vae_run), load_trained(denoiser_run)
     if not isinstance(vae, VAE): raise ValueError(f"{vae_run} is not a VAE training run.")
     if not isinstance(den, Denoiser): raise ValueError(f"{denoiser_run} is not a denoiser training run.")
     stats = dict(vae_run=run_summary(vae_run), denoiser_run=run_summary(denoiser_run), **(statistics or {}))
-    return cls(vae, den, encoder or encoder_for_id(den.text_encoder_id), name, sampling, None, None, stats, card)
+    domain = run_domain(denoiser_run) or None   # what the denoiser was trained on
+    if domain is not None: domain = check_domain(domain, f"'domain' in {Path(denoiser_run)/'config.json'}")
+    return cls(vae, den, encoder or encoder_for_id(den.text_encoder_id), name, sampling, None, None, stats, card, domain)
 
 # %% ../nbs/09_pipeline.ipynb #d9564511
 HELDOUT_SEED = 2026   # the phantom corpus seed of held-out conditions (the default model trained on seed 0)

@@ -154,15 +154,22 @@ def _head(title, subtitle, width_mm, scale)->tuple: # (text, height in paper mm)
     return '\n'.join(lines), 2 + 1.25 * em * max(1, len(lines))
 
 # %% ../nbs/10_plot.ipynb #7ae5d364
+def _hr_text(hr, measured)->str|None: # the HR part of a caption, or None
+    known = lambda v: v is not None and math.isfinite(float(v))
+    if measured is None: return f'HR {float(hr):.0f} bpm' if known(hr) else None   # not measured: the rate as it is
+    seen = f'{float(measured):.0f} measured' if known(measured) else 'not measurable'
+    return f'HR {float(hr):.0f} bpm requested ({seen})' if known(hr) else f'HR {seen}'
+
 def ecg_caption(report:str='',  # '|'-separated statements
                 age=None,       # years, None/nan if unknown
                 sex:str='U',    # 'M', 'F' or 'U'
-                hr=None,        # bpm, None/nan if unknown
+                hr=None,        # bpm, None/nan if unknown; the requested rate when `measured_hr` is given
+                measured_hr=None, # bpm measured on the signal, nan if not measurable; None: not measured
                )->str:
-    "One line describing a record: age, sex, HR and its statements, skipping what is unknown."
+    "One line describing a record: age, sex, HR (requested and measured, for a generated one) and its statements, skipping what is unknown."
     known = lambda v: v is not None and math.isfinite(float(v))
     head = ', '.join(([f'{float(age):.0f} y'] if known(age) else []) + ([sex] if sex in ('M', 'F') else [])
-                     + ([f'HR {float(hr):.0f} bpm'] if known(hr) else []))
+                     + [t for t in [_hr_text(hr, measured_hr)] if t])
     statements = ' | '.join(s.strip() for s in str(report or '').split('|') if s.strip())
     return ' · '.join(p for p in (head, statements) if p)
 
@@ -223,7 +230,8 @@ def plot_ecgs(ecgs,                    # an `ECGBatch`, or an array (n, 12, T) i
     titles = b.source_id if titles is None else list(titles)
     (x0, x1), (y0, y1) = paper_extent(b.duration, len(_check_layout(layout)) + bool(rhythm), row_mv, kw.get('speed', SPEED_MM_S), kw.get('gain', GAIN_MM_MV))
     ncols = min(ncols, len(b)); nrows = math.ceil(len(b) / ncols)
-    captions = [ecg_caption(b.report[i], b.age[i], b.sex[i], b.hr[i]) for i in range(len(b))]
+    measured = [None] * len(b) if b.measured_hr is None else b.measured_hr
+    captions = [ecg_caption(b.report[i], b.age[i], b.sex[i], b.hr[i], measured[i]) for i in range(len(b))]
     head_mm = max(_head(t, c, x1 - x0, scale)[1] for t, c in zip(titles, captions))
     fig, axs = _paper_axes(nrows, ncols, x1 - x0, y1 - y0, head_mm, scale, dpi, gap_mm=6)
     for i, ax in enumerate(axs):
@@ -300,5 +308,6 @@ def plot(self:ECGBatch,
     if not isinstance(i, numbers.Integral): return plot_ecgs(self if i is None else self[i], **kwargs)
     if not -len(self) <= i < len(self): raise ValueError(f"record {i} is out of range for a batch of {len(self)}.")
     kwargs.setdefault('title', self.source_id[i])
-    kwargs.setdefault('subtitle', ecg_caption(self.report[i], self.age[i], self.sex[i], self.hr[i]))
+    measured = None if self.measured_hr is None else self.measured_hr[i]
+    kwargs.setdefault('subtitle', ecg_caption(self.report[i], self.age[i], self.sex[i], self.hr[i], measured))
     return plot_ecg(self.signal[i], self.fs, **kwargs)
