@@ -112,6 +112,7 @@ def run_config(args)->dict:
     if args.config:
         try: cfg = json.loads(Path(args.config).read_text())
         except (OSError, json.JSONDecodeError) as e: raise ValueError(f"Cannot read config {args.config}: {e}.") from None
+        if not isinstance(cfg, dict): raise ValueError(f"Config {args.config} must be a JSON object of settings; it holds a {type(cfg).__name__}.")
     train = dict(cfg.get('train', {}))
     train.update({k: getattr(args, k) for k in _TRAIN_FLAGS if getattr(args, k, None) is not None})
     cfg['train'] = train
