@@ -38,39 +38,59 @@ class DenoiserConfig:
     context_dim: int = 128                         # 'tokens': size of the context tokens and the patient token
     text_film: bool = False                        # 'tokens': the pooled report also feeds every block's AdaGN
     ada_hidden: int = 0                            # 'tokens': width of a step-dependent AdaGN branch (0: linear map alone)
+    step_table: int = 0                            # rows of a stored step-feature table (the released weights: 1000); 0: computed
+    null_condition: bool = True                    # learned null text and patient inputs (guidance); False: none, as released
 
     def __post_init__(self):
         self.widths = tuple(int(w) for w in self.widths)
-        if self.mode not in MODES: raise ValueError(f"mode must be 'paper' or 'tokens'; got {self.mode!r}.")
-        if self.text_film and self.mode != 'tokens': raise ValueError("text_film needs mode 'tokens'.")
-        if not (isinstance(self.ada_hidden, int) and self.ada_hidden >= 0): raise ValueError(f"ada_hidden must be a whole number ≥ 0; got {self.ada_hidden!r}.")
-        if self.ada_hidden and self.mode != 'tokens': raise ValueError("ada_hidden needs mode 'tokens'.")
-        if self.kernel % 2 == 0 or self.bottleneck_kernel % 2 == 0: raise ValueError("kernel sizes must be odd.")
-        if len(self.widths) < 1: raise ValueError("widths must have at least one level.")
+        self.validate()
 
-    @property
-    def downsampling(self)->int: return 2 ** len(self.widths)
+# %% ../nbs/06_denoiser.ipynb #e9efae18
+@patch
+def validate(self:DenoiserConfig):
+    "Refuse settings that do not fit together, with one sentence."
+    if self.mode not in MODES: raise ValueError(f"mode must be 'paper' or 'tokens'; got {self.mode!r}.")
+    if self.text_film and self.mode != 'tokens': raise ValueError("text_film needs mode 'tokens'.")
+    if not (isinstance(self.ada_hidden, int) and self.ada_hidden >= 0): raise ValueError(f"ada_hidden must be a whole number ≥ 0; got {self.ada_hidden!r}.")
+    if self.ada_hidden and self.mode != 'tokens': raise ValueError("ada_hidden needs mode 'tokens'.")
+    if self.kernel % 2 == 0 or self.bottleneck_kernel % 2 == 0: raise ValueError("kernel sizes must be odd.")
+    if len(self.widths) < 1: raise ValueError("widths must have at least one level.")
+    if isinstance(self.step_table, bool) or not (isinstance(self.step_table, int) and self.step_table >= 0):
+        raise ValueError(f"step_table must be a whole number ≥ 0; got {self.step_table!r}.")
+    if not isinstance(self.null_condition, bool): raise ValueError(f"null_condition must be True or False; got {self.null_condition!r}.")
+    if not self.null_condition and self.mode != 'paper': raise ValueError("null_condition=False needs mode 'paper'.")
 
-    @classmethod
-    def preset(cls, name:str, # 'paper' or 'cpu'
-               **kwargs): # overrides, e.g. text_dim=384 or mode='tokens'
-        "The published U-Net ('paper': ada-002 text, paper conditioning) or a small one for CPUs ('cpu')."
-        if name == 'paper': return cls(**{**dict(text_dim=1536, mode='paper'), **kwargs})
-        if name == 'cpu':
-            return cls(**{**dict(widths=(32, 64, 96, 128, 128, 128), kernel=5, heads=4, hidden_mult=1,
-                                 bottleneck_hidden=64, text_dim=384, mode='tokens', context_dim=128), **kwargs})
-        raise ValueError(f"Unknown denoiser preset {name!r}; expected 'paper' or 'cpu'.")
+@patch(as_prop=True)
+def downsampling(self:DenoiserConfig)->int: return 2 ** len(self.widths)
+
+@patch(cls_method=True)
+def preset(cls:DenoiserConfig, name:str, # 'paper' or 'cpu'
+           **kwargs): # overrides, e.g. text_dim=384 or mode='tokens'
+    "The published U-Net ('paper': ada-002 text, paper conditioning) or a small one for CPUs ('cpu')."
+    if name == 'paper': return cls(**{**dict(text_dim=1536, mode='paper'), **kwargs})
+    if name == 'cpu':
+        return cls(**{**dict(widths=(32, 64, 96, 128, 128, 128), kernel=5, heads=4, hidden_mult=1,
+                             bottleneck_hidden=64, text_dim=384, mode='tokens', context_dim=128), **kwargs})
+    raise ValueError(f"Unknown denoiser preset {name!r}; expected 'paper' or 'cpu'.")
 
 # %% ../nbs/06_denoiser.ipynb #6b562645
 class StepEmbedding(nn.Module):
-    "Sinusoidal features of the diffusion step (the paper's table, computed on the fly)."
-    def __init__(self, dim:int=64):
+    "Sinusoidal features of the diffusion step (the paper's table, computed on the fly or stored)."
+    def __init__(self, dim:int=64,
+                 rows:int=0): # > 0: store the table of steps 0…rows-1 as a saved buffer and look rows up
         super().__init__()
         half = dim // 2
         self.register_buffer('freqs', torch.exp(-10.0 * torch.arange(half) / (half - 1)), persistent=False)
-    def forward(self, t): # (B,) long or float step indices
+        self.register_buffer('table', self.features(torch.arange(rows)) if rows else None)
+    def features(self, t): # (B,) long or float step indices
         arg = (t.float()[:, None] + 1) * self.freqs
         return torch.cat([arg.sin(), arg.cos()], -1)
+    def forward(self, t): # (B,) step indices (whole numbers with a stored table)
+        if self.table is None: return self.features(t)
+        idx = t.long()
+        if (idx != t).any() or idx.min() < 0 or idx.max() >= len(self.table):
+            raise ValueError(f"A stored step table takes whole steps 0…{len(self.table) - 1}; got {t.tolist()}.")
+        return self.table[idx]
 
 # %% ../nbs/06_denoiser.ipynb #f9063a50
 class Attention(nn.Module):
@@ -169,10 +189,11 @@ class Denoiser(nn.Module):
     def __init__(self, config:DenoiserConfig=None):
         super().__init__()
         cfg = self.config = config or DenoiserConfig.preset('cpu')
-        self.step_emb = StepEmbedding(cfg.time_dim)
+        self.step_emb = StepEmbedding(cfg.time_dim, cfg.step_table)
         if cfg.mode == 'paper':
-            self.null_pooled = nn.Parameter(torch.randn(cfg.text_dim) / math.sqrt(cfg.text_dim))
-            self.null_patient = nn.Parameter(torch.zeros(3))
+            if cfg.null_condition:
+                self.null_pooled = nn.Parameter(torch.randn(cfg.text_dim) / math.sqrt(cfg.text_dim))
+                self.null_patient = nn.Parameter(torch.zeros(3))
             kw = dict(cond_dim=cfg.text_dim + 3)
         else:
             self.nulls = NullTokens(cfg.text_dim, cfg.context_dim)
@@ -195,6 +216,11 @@ class Denoiser(nn.Module):
 @patch
 def paper_context(self:Denoiser, cond:Condition):
     "(B, 1, D+3): the paper's vector with the learned nulls where rows are dropped."
+    if not self.config.null_condition:
+        if cond.drop_text.any() or cond.drop_patient.any():
+            raise ValueError("This denoiser has no null condition (it was trained without condition dropout, like the released "
+                             "DiffuSETS weights), so it cannot drop the text or the patient information: use guidance 1.")
+        return paper_vector(cond)[:, None], None, None
     keep = ~cond.drop_patient
     clean = replace(cond, age=torch.where(keep, cond.age, 0.), hr=torch.where(keep, cond.hr, 0.))
     v = paper_vector(clean)

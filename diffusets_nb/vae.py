@@ -26,6 +26,7 @@ class VAEConfig:
     n_res: int = 2                  # residual blocks per level
     norm_groups: int = 32           # GroupNorm groups (must divide every width)
     scale: float = 0.18215          # latent scale factor (Stable Diffusion's), applied after sampling
+    attention_norm: bool = True     # apply the attention blocks' GroupNorm (False: as the released DiffuSETS weights)
 
     def __post_init__(self):
         self.widths = tuple(int(w) for w in self.widths)
@@ -33,6 +34,7 @@ class VAEConfig:
         if any(w % self.norm_groups for w in self.widths):
             raise ValueError(f"norm_groups={self.norm_groups} must divide every width {self.widths}.")
         if self.n_res < 1: raise ValueError(f"n_res must be at least 1; got {self.n_res}.")
+        if not isinstance(self.attention_norm, bool): raise ValueError(f"attention_norm must be True or False; got {self.attention_norm!r}.")
 
     @classmethod
     def preset(cls, name:str): # 'paper' or 'cpu'
@@ -54,11 +56,13 @@ class ResidualBlock(nn.Module):
 # %% ../nbs/05_vae.ipynb #0ba4f870
 class AttentionBlock(nn.Module):
     "GroupNorm, then single-head self-attention over time, added back (residual)."
-    def __init__(self, channels:int, groups:int=32):
+    def __init__(self, channels:int, groups:int=32,
+                 apply_norm:bool=True): # False: keep the GroupNorm's weights but skip it (the released weights' blocks)
         super().__init__()
         self.norm, self.qkv, self.out = nn.GroupNorm(groups, channels), nn.Linear(channels, 3 * channels), nn.Linear(channels, channels)
+        self.apply_norm = apply_norm
     def forward(self, x):
-        q, k, v = self.qkv(self.norm(x).transpose(1, 2)).chunk(3, dim=-1)
+        q, k, v = self.qkv((self.norm(x) if self.apply_norm else x).transpose(1, 2)).chunk(3, dim=-1)
         return x + self.out(F.scaled_dot_product_attention(q, k, v)).transpose(1, 2)
 
 # %% ../nbs/05_vae.ipynb #9b27060e
@@ -79,7 +83,7 @@ def _level(c_in, c_out, n, groups):
     "n residual blocks, the first one changing the width."
     return [ResidualBlock(c_in if i == 0 else c_out, c_out, groups) for i in range(n)]
 
-def _mid(c, groups): return [ResidualBlock(c, c, groups), AttentionBlock(c, groups), ResidualBlock(c, c, groups)]
+def _mid(c, groups, norm=True): return [ResidualBlock(c, c, groups), AttentionBlock(c, groups, norm), ResidualBlock(c, c, groups)]
 
 class Encoder(nn.Sequential):
     "12×1024 ECG → 2·latent_channels × 128 (mean and log-variance)."
@@ -87,7 +91,7 @@ class Encoder(nn.Sequential):
         w, g, n = cfg.widths, cfg.norm_groups, cfg.n_res
         layers = [nn.Conv1d(cfg.in_channels, w[0], 3, padding=1)]
         for c_in, c_out in zip((w[0],) + w[:-1], w): layers += _level(c_in, c_out, n, g) + [Downsample(c_out)]
-        layers += _level(w[-1], w[-1], n, g) + _mid(w[-1], g)
+        layers += _level(w[-1], w[-1], n, g) + _mid(w[-1], g, cfg.attention_norm)
         layers += [nn.GroupNorm(g, w[-1]), nn.SiLU(), nn.Conv1d(w[-1], 2 * cfg.latent_channels, 3, padding=1),
                    nn.Conv1d(2 * cfg.latent_channels, 2 * cfg.latent_channels, 1)]
         super().__init__(*layers)
@@ -98,7 +102,7 @@ class Decoder(nn.Sequential):
     def __init__(self, cfg:VAEConfig):
         w, g, n = cfg.widths, cfg.norm_groups, cfg.n_res
         layers = [nn.Conv1d(cfg.latent_channels, cfg.latent_channels, 1), nn.Conv1d(cfg.latent_channels, w[-1], 3, padding=1)]
-        layers += _mid(w[-1], g)
+        layers += _mid(w[-1], g, cfg.attention_norm)
         ups = (w[-1],) + w[::-1]  # widths of the four decoder levels: w3, w3, w2, w1
         for i, (c_in, c_out) in enumerate(zip((w[-1],) + ups[:-1], ups)):
             layers += _level(c_in, c_out, n + 1, g) + ([Upsample(c_out)] if i < 3 else [])
