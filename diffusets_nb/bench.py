@@ -114,8 +114,8 @@ def startup_commands(out_dir)->dict:
             'diffusets --help, importing the pipeline first': py('import sys, diffusets_nb.pipeline; from diffusets_nb.cli import main; sys.exit(main(["--help"]))'),
             'load the default model': py('from diffusets_nb.pipeline import DiffuSETS; DiffuSETS.from_pretrained()'),
             'load the default model and its text model': py('from diffusets_nb.pipeline import DiffuSETS; DiffuSETS.from_pretrained().encoder.encoder.load()'),
-            'diffusets generate, 1 ECG (default sampler)': _cli() + gen + ['--out', str(Path(out_dir)/'one')],
-            'diffusets generate, 4 ECGs (default sampler)': _cli() + gen[:-4] + ['--n', '4', '--seed', '0', '--out', str(Path(out_dir)/'four')]}
+            'diffusets generate, 1 ECG (default sampler)': _cli() + gen + ['--out', str(Path(out_dir)/'one'), '--overwrite'],
+            'diffusets generate, 4 ECGs (default sampler)': _cli() + gen[:-4] + ['--n', '4', '--seed', '0', '--out', str(Path(out_dir)/'four'), '--overwrite']}   # each repeat replaces the last
 
 def bench_startup(repeats:int=3, commands:dict=None)->pd.DataFrame:
     "Median wall time and peak memory of each start-up command over `repeats` runs (after one discarded run)."
