@@ -259,12 +259,12 @@ def cmd_statements(args):
 
 # %% ../nbs/14_cli.ipynb #b1ff6820
 def cmd_evaluate(args):
-    from diffusets_nb.benchmark import run_benchmark, write_report
+    from diffusets_nb.evaluation import run_benchmark, write_report
     try: cfg = json.loads(Path(args.config).read_text())
     except (OSError, json.JSONDecodeError) as e: raise ValueError(f"Cannot read config {args.config}: {e}.") from None
     if args.n is not None: cfg['n_conditions'] = args.n
     if args.n_curve is not None: cfg['n_curve'] = args.n_curve
-    from diffusets_nb.benchmark import entries_from_config
+    from diffusets_nb.evaluation import entries_from_config
     entries_from_config(cfg)   # checks the config before any work
     out = writable_dir(args.out)
     command = f"diffusets evaluate --config {args.config} --out {args.out}" + (f" --n {args.n}" if args.n else '') + (f" --n-curve {args.n_curve}" if args.n_curve else '')
@@ -273,7 +273,7 @@ def cmd_evaluate(args):
 
 # %% ../nbs/14_cli.ipynb #4cd5ff8e
 def cmd_bench(args):
-    from diffusets_nb.bench import run_bench, check_sections, SECTIONS
+    from diffusets_nb.speed import run_bench, check_sections, SECTIONS
     sections = check_sections([s.strip() for s in args.only.split(',')] if args.only else SECTIONS)
     if args.records is not None and args.records < 10: raise ValueError(f"--records must be at least 10; got {args.records}.")
     out = writable_dir(args.out)
@@ -391,12 +391,16 @@ _messages = [None]   # where errors and warnings go: stderr, also under --quiet
 
 def _say(kind:str, message:str): print(f"diffusets: {kind}: {message}", file=_messages[0] or sys.stderr)
 
+def _show_warning(message, category, filename, *_, **__):
+    "The package's own warnings as one line each; other libraries' notes on their own internals are left out."
+    if f'{os.sep}diffusets_nb{os.sep}' in str(filename): _say('warning', str(message).splitlines()[0])
+
 @contextlib.contextmanager
 def _reporting(quiet:bool):
     "Warnings become one `diffusets: warning:` line each; under `quiet` nothing else reaches stderr (tqdm's bars)."
     _messages[0] = sys.stderr
     with warnings.catch_warnings(), open(os.devnull, 'w') as null:
-        warnings.showwarning = lambda message, *_, **__: _say('warning', str(message).splitlines()[0])
+        warnings.showwarning = _show_warning
         if quiet: sys.stderr = null
         try: yield
         finally: sys.stderr, _messages[0] = _messages[0], None

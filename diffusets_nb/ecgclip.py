@@ -20,7 +20,7 @@ from fastcore.basics import patch
 from .core import ECGBatch, N_SAMPLES, atomic_write
 from .data import resample
 from .conditioning import ordered_prompt, encoder_from_name, split_report
-from .evaluate import Estimate, bootstrap
+from .metrics import Estimate, bootstrap
 from .pipeline import write_checksums, verify_checksums, build_checked, read_json_object, check_encoder_id
 
 # %% auto #0

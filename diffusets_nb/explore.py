@@ -14,7 +14,7 @@ from IPython.display import display
 from .core import ECGBatch, N_SAMPLES
 from .measure import measure, statement_signature
 from .conditioning import split_report
-from .evaluate import Estimate, bootstrap
+from .metrics import Estimate, bootstrap
 
 # %% auto #0
 __all__ = ['SWEEP_VARIABLES', 'SWEEP_METRICS', 'SWEEP_HEADLINE', 'sinus_report', 'condition_sweep', 'sweep_trend',

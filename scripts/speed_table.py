@@ -1,10 +1,10 @@
 """Print the README's speed tables from a `diffusets bench` bench.json: the promised figures, generation at batch 16
 and 64 for the paper's sampler and the fast ones, and the optimisations before and after.
 
-Usage: python scripts/bench_table.py bench/bench.json"""
+Usage: python scripts/speed_table.py bench/bench.json"""
 import json, sys
 import pandas as pd
-from diffusets_nb.bench import key_figures, met_text, optimisation_table, SAMPLER_NAMES, _md
+from diffusets_nb.speed import key_figures, met_text, optimisation_table, SAMPLER_NAMES, _md
 
 def tables(res:dict)->str:
     m = res['machine']

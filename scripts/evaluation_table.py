@@ -2,7 +2,7 @@
 DeepFake-ECG; and DPM-Solver++ at 20 steps against the paper's 1000-step DDPM (is its estimate inside DDPM-1000's
 95 % interval?).
 
-Usage: python scripts/benchmark_table.py out/benchmark/results.json"""
+Usage: python scripts/evaluation_table.py out/benchmark/results.json"""
 import json, math, sys
 
 COLS = [('hr_mae', 'HR-MAE (bpm)'), ('hr_within_5', 'HR within ±5'), ('adherence', 'adherence'), ('clip_score', 'CLIP score'),
