@@ -290,12 +290,12 @@ def _empty_row():
 def measure_record(filt:np.ndarray, env:np.ndarray, energy:np.ndarray, ok:np.ndarray, # from `_prepare`, one record
                    fs:float=FS_WORK)->dict: # one row of `MEASURE_COLUMNS` (without residual and bad leads)
     "All measurements of one record at the working rate; `reason` says why a measurement is missing."
-    row, ms = _empty_row(), 1000 / fs
-    use = ok.copy(); use[[i for i in range(12) if i not in INDEPENDENT]] = False
+    row, ms, use = _empty_row(), 1000 / fs, ok & np.isin(np.arange(12), INDEPENDENT)   # usable independent leads
     beats = align_beats(filt, find_beats(env, energy, fs), use, fs); row['n_beats'] = len(beats)
     if len(beats) < 3: return {**row, 'reason': 'fewer than 3 beats detected'}
-    rr = np.diff(beats) / fs; dom = dominant_beats(filt, beats, use, fs)
-    row.update(hr_bpm=60 / rr.mean(), n_ectopic=int((~dom).sum()), rr_irregularity=rr_irregularity(beats, dom, fs))
+    rr, dom = np.diff(beats) / fs, dominant_beats(filt, beats, use, fs)
+    judged = beat_segments(filt[:1], beats, 0.06, 0.06, fs)[1]   # a beat cut by the record's edge has no shape to judge
+    row.update(hr_bpm=60 / rr.mean(), n_ectopic=int((~dom & judged).sum()), rr_irregularity=rr_irregularity(beats, dom, fs))
     mb = median_beat(filt, beats, dom, fs)
     if mb is None: return {**row, 'reason': 'fewer than 2 complete dominant beats'}
     rrm = float(np.median(rr)); f = delineate(mb, use, rrm, fs)
