@@ -927,6 +927,7 @@ def _statements(diagnosis)->list: # MUSE statements: text fragments joined until
         if 'ENDSLINE' in [(f.text or '').strip().upper() for f in s.findall('StmtFlag')]: out.append(' '.join(filter(None, line))); line = []
     return [s for s in out + [' '.join(filter(None, line))] if s]
 
+# %% ../nbs/01_data.ipynb #40b2530e
 def muse_info(root:ET.Element)->dict:
     "Report (the cart's statements), age, sex, patient id and cart measurements of a MUSE `RestingECG`."
     if root.tag != 'RestingECG': raise RecordError('not a 12-lead ECG', f'the XML root is <{root.tag}>, not a MUSE <RestingECG>.')
@@ -957,6 +958,7 @@ def _muse_lead(ld:ET.Element, name:str)->tuple: # (the lead's name as written, i
     samples = np.frombuffer(raw[:int(n) * size if np.isfinite(n) else len(raw) // size * size], f'<i{size}')
     return lead, samples.astype(np.float64) * per_bit * MUSE_UNITS[units]
 
+# %% ../nbs/01_data.ipynb #dcdeb130
 def twelve_leads(found:dict, # {lead name as the file writes it: samples in mV}
                  name:str)->np.ndarray: # (12, T) in canonical order
     "The 12 leads from those a file holds: all 12 as stored, or III, aVR, aVL and aVF derived from I and II."
@@ -1142,8 +1144,7 @@ def ecg_file_info(path, fmt:str, root=None)->dict: # a file (WFDB: the record pa
 
 # %% ../nbs/01_data.ipynb #935651bd
 def _el(parent, tag:str, text=None)->ET.Element: # a child element, with its text
-    e = ET.SubElement(parent, tag)
-    if text is not None: e.text = str(text)
+    e = ET.SubElement(parent, tag); e.text = None if text is None else str(text)
     return e
 
 def _quantised(x, lsb_mv:float, what:str)->np.ndarray: # little-endian int16 in steps of `lsb_mv`; ValueError beyond 16 bits
@@ -1152,6 +1153,7 @@ def _quantised(x, lsb_mv:float, what:str)->np.ndarray: # little-endian int16 in 
         raise ValueError(f"The record peaks at {np.nanmax(np.abs(x)):.3g} mV, beyond what {what} holds at {lsb_mv * 1000:g} µV per unit.")
     return q.astype('<i2')
 
+# %% ../nbs/01_data.ipynb #bae4a2fc
 def write_muse_xml(path, signal:np.ndarray, # (12, T) in mV, canonical order
                    fs:float=FS_RAW, report:str='', age=None, sex='U', hr=None, # conditions; `report` '|'-joined
                    uv_per_bit:float=4.88)->Path: # amplitude unit
