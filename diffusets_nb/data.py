@@ -145,6 +145,10 @@ SCP_STATEMENTS = {
     'LNGQT': ('long QT-interval', 'form', None, None, 'other ST-T descriptive statements'),
     'PVC': ('ventricular premature complex', 'form', None, None, 'Ventricular arrhythmias'),
     'PAC': ('atrial premature complex', 'form', None, None, 'Supraventricular arrhythmias'),
+}
+
+# %% ../nbs/01_data.ipynb #a32b0fad
+SCP_STATEMENTS.update({   # the less common codes
     'IMI': ('inferior myocardial infarction', 'diagnostic', 'MI', 'IMI', 'Myocardial Infarction'),
     'AMI': ('anterior myocardial infarction', 'diagnostic', 'MI', 'AMI', 'Myocardial Infarction'),
     'LAFB': ('left anterior fascicular block', 'diagnostic', 'CD', 'LAFB/LPFB', 'Intraventricular and intra-atrial conduction disturbances'),
@@ -154,7 +158,7 @@ SCP_STATEMENTS = {
     'RVH': ('right ventricular hypertrophy', 'diagnostic', 'HYP', 'RVH', 'Ventricular hypertrophy'),
     'NST_': ('non-specific ST changes', 'diagnostic', 'STTC', 'NST_', 'Basic roots for coding ST-T changes and abnormalities'),
     'PACE': ('normal functioning artificial pacemaker', 'rhythm', None, None, 'Statements related to impulse formation (abnormalities)'),
-}
+})
 
 # %% ../nbs/01_data.ipynb #721b3383
 def _key(statement:str)->str: return ' '.join(statement.lower().replace('-', ' ').split()).rstrip('.')
