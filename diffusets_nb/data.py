@@ -5,7 +5,9 @@ of 12×1024 signals that scales to the 800k records of MIMIC-IV-ECG."""
 
 # %% ../nbs/01_data.ipynb #8f8a25ea
 from __future__ import annotations
-import ast, gzip, hashlib, json, math, os, re, stat, tempfile, zlib
+import ast, base64, binascii, gzip, hashlib, json, math, os, re, stat, tempfile, zlib
+import xml.etree.ElementTree as ET
+import xml.parsers.expat
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -23,11 +25,16 @@ from .core import HR_RANGE
 # %% auto #0
 __all__ = ['MIMIC_LEADS', 'PTBXL_LEADS', 'MIMIC_GAIN', 'PTBXL_GAIN', 'MIMIC_MEASUREMENTS', 'N_REPORT_COLUMNS', 'SCP_STATEMENTS',
            'STATEMENT_TO_SCP', 'AXIS_STATEMENTS', 'SUMMARY_STATEMENTS', 'SCP_COLUMNS', 'PTBXL_COLUMNS', 'UNIT_SCALE',
-           'MAX_HEADER_BYTES', 'RR_RANGE_MS', 'SPLITS', 'MANIFEST_COLUMNS', 'TABLE_COLUMNS', 'PTBXL_AXIS', 'write_wfdb',
+           'MAX_HEADER_BYTES', 'RR_RANGE_MS', 'SPLITS', 'MANIFEST_COLUMNS', 'TABLE_COLUMNS', 'PTBXL_AXIS',
+           'MAX_ECG_FILE_BYTES', 'MUSE_MEASUREMENTS', 'AGE_UNITS', 'MUSE_UNITS', 'LEAD_CODES', 'ECG_SOP_CLASSES',
+           'DICOM_UNITS', 'DICOM_MEASUREMENTS', 'ECG_SUFFIXES', 'SNOMED_STATEMENTS', 'LEAD_NUMBERS', 'write_wfdb',
            'write_mimic', 'scp_codes_for', 'scp_statements_table', 'ptbxl_filename', 'write_ptbxl', 'RecordError',
-           'safe_path', 'read_record', 'resample', 'hr_from_rr', 'qrs_leads', 'hr_from_signal', 'patient_split',
-           'ECGReader', 'read_csv_table', 'age_at_ecg', 'MimicECG', 'load_all', 'parse_scp_codes', 'ptbxl_report',
-           'PTBXL', 'WFDBFolder', 'describe', 'open_corpus', 'build_cache', 'ECGCache']
+           'safe_path', 'kept_samples', 'nan_checked', 'read_record', 'resample', 'hr_from_rr', 'qrs_leads',
+           'hr_from_signal', 'patient_split', 'ECGReader', 'read_csv_table', 'age_at_ecg', 'MimicECG', 'load_all',
+           'parse_scp_codes', 'ptbxl_report', 'PTBXL', 'WFDBFolder', 'parse_xml', 'muse_info', 'twelve_leads',
+           'muse_signal', 'dicom_lead', 'read_dicom', 'rhythm_group', 'channel_mv', 'dicom_signal', 'dicom_info',
+           'sniff_format', 'read_ecg_file', 'header_info', 'ecg_file_info', 'write_muse_xml', 'write_dicom_ecg',
+           'ECGFolder', 'describe', 'open_corpus', 'build_cache', 'ECGCache']
 
 # %% ../nbs/01_data.ipynb #38164a6d
 MIMIC_LEADS = ('I', 'II', 'III', 'aVR', 'aVF', 'aVL', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6')  # header order
@@ -40,12 +47,12 @@ def write_wfdb(path, # record path without extension, e.g. root/'records500/0000
                gain:float=MIMIC_GAIN, # ADC units per mV
                fs:float=FS_RAW, # sampling rate in Hz
                when:pd.Timestamp=None, # recording start, written in the header when given
-               comments:list=None): # header comment lines (without the leading '#'), one line each
+               comments:list=None): # header comment lines (without '#'), one line each; non-ASCII as \uXXXX escapes
     "Write one 16-bit WFDB record (`.hea` + `.dat`), leads reordered by name, atomically."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     x = np.asarray(signal, dtype=np.float64)[[LEADS.index(canonical_lead(n)) for n in names]]
     extra = {} if when is None else dict(base_time=when.time(), base_date=when.date())
-    if comments: extra['comments'] = [' '.join(str(c).split()) for c in comments]  # a newline would end the comment
+    if comments: extra['comments'] = [' '.join(str(c).split()).encode('ascii', 'backslashreplace').decode() for c in comments]
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         wfdb.wrsamp(path.name, fs=fs, units=['mV']*len(names), sig_name=list(names), p_signal=x.T,
                     fmt=['16']*len(names), adc_gain=[gain]*len(names), baseline=[0]*len(names), write_dir=tmp, **extra)
@@ -138,6 +145,10 @@ SCP_STATEMENTS = {
     'LNGQT': ('long QT-interval', 'form', None, None, 'other ST-T descriptive statements'),
     'PVC': ('ventricular premature complex', 'form', None, None, 'Ventricular arrhythmias'),
     'PAC': ('atrial premature complex', 'form', None, None, 'Supraventricular arrhythmias'),
+}
+
+# %% ../nbs/01_data.ipynb #a32b0fad
+SCP_STATEMENTS.update({   # the less common codes
     'IMI': ('inferior myocardial infarction', 'diagnostic', 'MI', 'IMI', 'Myocardial Infarction'),
     'AMI': ('anterior myocardial infarction', 'diagnostic', 'MI', 'AMI', 'Myocardial Infarction'),
     'LAFB': ('left anterior fascicular block', 'diagnostic', 'CD', 'LAFB/LPFB', 'Intraventricular and intra-atrial conduction disturbances'),
@@ -147,7 +158,7 @@ SCP_STATEMENTS = {
     'RVH': ('right ventricular hypertrophy', 'diagnostic', 'HYP', 'RVH', 'Ventricular hypertrophy'),
     'NST_': ('non-specific ST changes', 'diagnostic', 'STTC', 'NST_', 'Basic roots for coding ST-T changes and abnormalities'),
     'PACE': ('normal functioning artificial pacemaker', 'rhythm', None, None, 'Statements related to impulse formation (abnormalities)'),
-}
+})
 
 # %% ../nbs/01_data.ipynb #721b3383
 def _key(statement:str)->str: return ' '.join(statement.lower().replace('-', ' ').split()).rstrip('.')
@@ -385,11 +396,31 @@ def _read_wfdb(path:Path, root): # any other layout through `wfdb.rdrecord`, eve
     rec.p_signal = rec.dac()   # physical units, exactly as `rdrecord(physical=True)` converts them
     return rec
 
+# %% ../nbs/01_data.ipynb #e95f540e
+def kept_samples(n:int, fs:float, # samples in the record, its rate in Hz
+                 duration:float, # seconds wanted (None: any length)
+                 crop:bool, # keep the first `duration` s of a longer record (False: refuse it)
+                 name:str)->int: # the record's name, for the message
+    "Samples to keep: all of a `duration`-s record (±1 sample), the first `duration` s of a longer one when `crop`."
+    if duration is None: return n
+    if crop and n / fs > duration: return int(round(duration * fs))
+    if abs(n / fs - duration) <= 1 / fs: return n
+    if crop: raise RecordError('too short', f'{name} holds {n / fs:.2f} s ({n} samples at {fs:g} Hz); a record needs {duration:g} s.')
+    raise RecordError('wrong length', f'{n} samples at {fs:g} Hz is not {duration:g} s.')
+
+def nan_checked(x:np.ndarray, fs:float)->tuple: # (x with NaN set to 0, fs, number of NaN samples); RecordError for an all-NaN lead
+    nan = np.isnan(x)
+    if nan.all(axis=1).any():
+        raise RecordError('all-NaN lead', f'lead(s) {[LEADS[i] for i in np.flatnonzero(nan.all(axis=1))]} hold no valid sample.')
+    x[nan] = 0
+    return x, float(fs), int(nan.sum())
+
 # %% ../nbs/01_data.ipynb #9107cfac
 def read_record(path, # record path without extension
                 duration:float=DURATION_S, # expected length in seconds (None: any length)
                 fast:bool=True, # try the format-16 fast path first (False: always `wfdb.rdrecord`)
                 root=None, # folder every file of the record must lie in (default: the record's own folder)
+                crop:bool=False, # keep the first `duration` s of a longer record instead of refusing it
                )->tuple: # (signal (12, T) float32 mV canonical order, fs in Hz, number of NaN samples set to 0)
     "Read and check one WFDB record; raise `RecordError` with a countable `kind` if it cannot be used."
     path = Path(path); root = path.parent if root is None else root
@@ -398,15 +429,9 @@ def read_record(path, # record path without extension
         h = _read_fast(path, root) if fast else None
         if h is None: h = _read_wfdb(path, root)
     except OSError as e: raise RecordError('unreadable file', f'{Path(e.filename or path).name} cannot be read ({e.strerror}).') from None
-    order = _checked_order(h)
-    if duration is not None and abs(h.sig_len / h.fs - duration) > 1 / h.fs:
-        raise RecordError('wrong length', f'{h.sig_len} samples at {h.fs:g} Hz is not {duration:g} s.')
-    x = (h.p_signal.T[order] * np.array([UNIT_SCALE[str(h.units[i]).lower()] for i in order])[:, None]).astype(np.float32)
-    nan = np.isnan(x)
-    if nan.all(axis=1).any():
-        raise RecordError('all-NaN lead', f'lead(s) {[LEADS[i] for i in np.flatnonzero(nan.all(axis=1))]} hold no valid sample.')
-    x[nan] = 0
-    return x, float(h.fs), int(nan.sum())
+    order, n = _checked_order(h), kept_samples(h.sig_len, h.fs, duration, crop, path.name)
+    x = (h.p_signal[:n].T[order] * np.array([UNIT_SCALE[str(h.units[i]).lower()] for i in order])[:, None]).astype(np.float32)
+    return nan_checked(x, h.fs)
 
 # %% ../nbs/01_data.ipynb #53f92e5f
 def resample(x:np.ndarray, # (..., T) signal
@@ -476,6 +501,7 @@ class ECGReader:
     "Base reader: a metadata `table`, a `manifest` of skipped records, `len` and `load`."
     duration, required = DURATION_S, ()   # record length in s; files the corpus folder must hold
     fast_read = True   # `read_record`'s format-16 fast path (False: always wfdb; the benchmark's "before")
+    crop = False       # keep the first `duration` s of a longer record (False: skip it as 'wrong length')
     def __init__(self, root):
         self.root = _require(root, *self.required); _real_folder.cache_clear()   # links made since are seen
         table, skipped = self._build_table()
@@ -514,13 +540,17 @@ def _drop_bad(df, rules)->tuple: # rules: (mask, reason, detail), each one value
 
 # %% ../nbs/01_data.ipynb #c9871a63
 @patch
+def _read_signal(self:ECGReader, i:int)->tuple: # (signal (12, T) float32 mV, fs, NaN count) of row i, as stored
+    return read_record(safe_path(self.root, self.table.path.iat[i]), self.duration, self.fast_read, self.root, self.crop)
+
+@patch
 def read(self:ECGReader, i:int, # row of `table`
          n_samples:int=N_SAMPLES)->tuple: # (signal (12, n) float32 mV, its fs, hr, hr_source, nan_count)
     "Read, check and resample record `i` (HR by QRS detection if the table has none); a `RecordError` is also listed."
     t = self.table
     path, hr, source = t.path.iat[i], float(t.hr.iat[i]), t.hr_source.iat[i]
     try:
-        x, fs, n_nan = read_record(safe_path(self.root, path), self.duration, self.fast_read, root=self.root)
+        x, fs, n_nan = self._read_signal(i)
         if not np.isfinite(hr):
             hr, source = hr_from_signal(x, fs), 'qrs_detection'
             if not np.isfinite(hr): raise RecordError('no heart rate', 'no RR interval and QRS detection found no valid HR.')
@@ -804,6 +834,7 @@ class WFDBFolder(ECGReader):
                  fractions=(0.8, 0.1, 0.1), seed:int=0): # patient split
         self.metadata_csv, self.duration, self.fractions, self.seed = metadata_csv, duration, fractions, seed
         super().__init__(root)
+    file_kind = 'a .hea file'   # what a metadata row without a record lacks
 
 # %% ../nbs/01_data.ipynb #4b66761c
 def _metadata(path:Path)->tuple: # (a WFDB folder's metadata CSV, one checked row per record; manifest rows)
@@ -816,17 +847,28 @@ def _metadata(path:Path)->tuple: # (a WFDB folder's metadata CSV, one checked ro
     df, lines = _side_table(df.assign(age=age, hr=hr, sex=sex, source_id=df.record, path=f), ['record'], f, [r1], [r2, r3, r4])
     return df.drop(columns=['source_id', 'path']), lines
 
+def _with_metadata(files:pd.DataFrame, meta:pd.DataFrame)->pd.DataFrame: # outer join on `record`: the CSV's values, else the file's
+    df = files.merge(meta.assign(sex=meta.sex.replace('U', None)) if 'sex' in meta else meta, on='record', how='outer',
+                     indicator='_m', suffixes=('_file', ''))
+    if 'hr_source' in df: df['hr_source'] = df.hr_source.where(df.hr.isna(), 'metadata')   # an HR given in the CSV
+    for c in [c for c in df if c.endswith('_file')]: df[c[:-5]] = df[c[:-5]].combine_first(df.pop(c))
+    return df
+
+# %% ../nbs/01_data.ipynb #0fee34b3
+@patch
+def _files(self:WFDBFolder)->pd.DataFrame: # one row per record found (`record`; `_why`, `_detail` for a problem found)
+    found = sorted(str(p.relative_to(self.root).with_suffix('')) for p in self.root.rglob('*.hea'))
+    return pd.DataFrame(dict(record=found, _why=None, _detail=None))
+
 @patch
 def _build_table(self:WFDBFolder):
-    found = sorted(str(p.relative_to(self.root).with_suffix('')) for p in self.root.rglob('*.hea'))
-    df = pd.DataFrame(dict(record=found, _m='both', _why=None, _detail=None))
-    lines = _skipped(pd.DataFrame(columns=['source_id', 'path']), '', '')
+    df, lines = self._files().assign(_m='both'), _skipped(pd.DataFrame(columns=['source_id', 'path']), '', '')
     if self.metadata_csv is not None:
         meta, lines = _metadata(self.metadata_csv)
-        df = df[['record']].merge(meta, on='record', how='outer', indicator='_m')
+        df = _with_metadata(df.drop(columns='_m'), meta)
     df = df.assign(source_id=df.record, path=df.record)
     df, skipped = _drop_bad(df, [(df._m == 'left_only', 'no metadata row', 'record not in the metadata CSV.'),
-                                 (df._m == 'right_only', 'missing file', 'metadata row without a .hea file.'),
+                                 (df._m == 'right_only', 'missing file', f'metadata row without {self.file_kind}.'),
                                  (df._why.notna(), df._why, df._detail)])
     return self._conditions(df.drop(columns=['_m', '_why', '_detail'])), pd.concat([lines, skipped], ignore_index=True)
 
@@ -837,9 +879,384 @@ def _conditions(self:WFDBFolder, df):
     hr = get('hr', np.nan).astype(float).where(lambda h: (h >= HR_RANGE[0]) & (h <= HR_RANGE[1]))
     df = df.assign(patient_id=get('patient_id', df.record).fillna(df.record).astype(str), report=get('report', '').fillna(''),
                    age=get('age', np.nan).astype(float), sex=[validate_sex(s) if isinstance(s, str) else 'U' for s in get('sex', None)],
-                   hr=hr, hr_source=np.where(hr.notna(), 'metadata', 'qrs_detection'))
+                   hr=hr, hr_source=np.where(hr.notna(), get('hr_source', 'metadata').fillna('metadata'), 'qrs_detection'))
     df['split'] = patient_split(df.patient_id, self.fractions, self.seed)
     return _columns_first(df)
+
+# %% ../nbs/01_data.ipynb #5a1f9710
+MAX_ECG_FILE_BYTES = 64 << 20   # a 10 s MUSE XML is ~200 kB, a DICOM ECG ~150 kB: a bigger file is refused unread
+
+def _small_file(path, limit:int=MAX_ECG_FILE_BYTES)->bytes: # the bytes of a file of at most `limit` bytes
+    with open(path, 'rb') as f: data = f.read(limit + 1)
+    if len(data) > limit: raise RecordError('too large', f'{Path(path).name} is larger than {limit} bytes; an ECG file is far smaller.')
+    return data
+
+def _refuse_entities(name:str):
+    def refuse(*args): raise RecordError('unsafe XML', f'{name} declares an XML entity; entity declarations are refused '
+                                         '(they can expand without bound or read other files).')
+    return refuse
+
+def parse_xml(path, # an XML file
+              limit:int=MAX_ECG_FILE_BYTES)->ET.Element: # largest file read, in bytes
+    "Parse an XML file with expat, refusing entity declarations and big files; `RecordError` for what is not XML."
+    name, data = Path(path).name, _small_file(path, limit)
+    tree, p = ET.TreeBuilder(), xml.parsers.expat.ParserCreate()
+    p.EntityDeclHandler = p.UnparsedEntityDeclHandler = _refuse_entities(name)
+    p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = tree.start, tree.end, tree.data
+    try: p.Parse(data, True)
+    except xml.parsers.expat.ExpatError as e:
+        raise RecordError('not XML', f'{name} is not XML ({xml.parsers.expat.errors.messages[e.code]} at line {e.lineno}).') from None
+    return tree.close()
+
+# %% ../nbs/01_data.ipynb #4ea97189
+MUSE_MEASUREMENTS = {'VentricularRate': 'cart_hr', 'PRInterval': 'cart_pr_ms', 'QRSDuration': 'cart_qrs_ms', 'QTInterval': 'cart_qt_ms',
+                     'QTCorrected': 'cart_qtc_ms', 'PAxis': 'cart_p_axis', 'RAxis': 'cart_qrs_axis', 'TAxis': 'cart_t_axis'}
+AGE_UNITS = {'Y': 1, 'YEARS': 1, 'M': 1 / 12, 'MONTHS': 1 / 12, 'W': 7 / 365.25, 'WEEKS': 7 / 365.25, 'D': 1 / 365.25,
+             'DAYS': 1 / 365.25, 'HOURS': 1 / 8766}   # years per unit (MUSE words, DICOM's AS letters)
+
+def _number(text)->float: # a number from a text field; nan when blank or not a number
+    try: return float(str(text).strip())
+    except (TypeError, ValueError): return np.nan
+
+def _age(value, unit)->float: # years from a value and its unit; nan when unknown or outside 0–120
+    age = _number(value) * AGE_UNITS.get(str(unit or 'YEARS').strip().upper(), np.nan)
+    return age if 0 <= age <= 120 else np.nan
+
+def _sex(value)->str: return {'M': 'M', 'MALE': 'M', 'F': 'F', 'FEMALE': 'F'}.get(str(value or '').strip().upper(), 'U')
+
+def _statements(diagnosis)->list: # MUSE statements: text fragments joined until one is flagged ENDSLINE
+    out, line = [], []
+    for s in diagnosis.findall('DiagnosisStatement') if diagnosis is not None else []:
+        line.append((s.findtext('StmtText') or '').strip())
+        if 'ENDSLINE' in [(f.text or '').strip().upper() for f in s.findall('StmtFlag')]: out.append(' '.join(filter(None, line))); line = []
+    return [s for s in out + [' '.join(filter(None, line))] if s]
+
+# %% ../nbs/01_data.ipynb #40b2530e
+def muse_info(root:ET.Element)->dict:
+    "Report (the cart's statements), age, sex, patient id and cart measurements of a MUSE `RestingECG`."
+    if root.tag != 'RestingECG': raise RecordError('not a 12-lead ECG', f'the XML root is <{root.tag}>, not a MUSE <RestingECG>.')
+    demo, meas = root.find('PatientDemographics'), root.find('RestingECGMeasurements')
+    get = lambda el, tag: el.findtext(tag) if el is not None else None
+    diag = root.find('Diagnosis') if root.find('Diagnosis') is not None else root.find('OriginalDiagnosis')
+    return dict(report='|'.join(_statements(diag)), age=_age(get(demo, 'PatientAge'), get(demo, 'AgeUnits')), sex=_sex(get(demo, 'Gender')),
+                patient_id=(get(demo, 'PatientID') or '').strip() or None, **{c: _number(get(meas, t)) for t, c in MUSE_MEASUREMENTS.items()})
+
+# %% ../nbs/01_data.ipynb #3fb1c400
+MUSE_UNITS = {'MICROVOLTS': 1e-3, 'MILLIVOLTS': 1.0, 'VOLTS': 1e3}   # mV per unit
+
+def _muse_lead(ld:ET.Element, name:str)->tuple: # (the lead's name as written, its samples in mV) from one <LeadData>
+    lead, size, n = (ld.findtext('LeadID') or '?').strip(), _number(ld.findtext('LeadSampleSize')), _number(ld.findtext('LeadSampleCountTotal'))
+    size = int(size) if size in (1, 2, 4) else 2
+    try: raw = base64.b64decode(''.join((ld.findtext('WaveFormData') or '').split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise RecordError('truncated waveform', f"{name}: lead {lead}'s base64 waveform is cut short or damaged.") from None
+    if np.isfinite(n) and len(raw) < n * size:
+        raise RecordError('truncated waveform', f'{name}: lead {lead} holds {len(raw) // size} of its {n:.0f} samples.')
+    crc = _number(ld.findtext('LeadDataCRC32'))
+    if np.isfinite(crc) and zlib.crc32(raw) != int(crc):
+        raise RecordError('checksum mismatch', f"{name}: lead {lead}'s waveform does not match its CRC32.")
+    units, per_bit = (ld.findtext('LeadAmplitudeUnits') or '').strip().upper(), _number(ld.findtext('LeadAmplitudeUnitsPerBit'))
+    if units not in MUSE_UNITS or not per_bit > 0:
+        raise RecordError('unknown unit', f"{name}: lead {lead} is in {units or 'no unit'!r} at {per_bit:g} per unit; "
+                          "MUSE units are MICROVOLTS, MILLIVOLTS or VOLTS.")
+    samples = np.frombuffer(raw[:int(n) * size if np.isfinite(n) else len(raw) // size * size], f'<i{size}')
+    return lead, samples.astype(np.float64) * per_bit * MUSE_UNITS[units]
+
+# %% ../nbs/01_data.ipynb #dcdeb130
+def twelve_leads(found:dict, # {lead name as the file writes it: samples in mV}
+                 name:str)->np.ndarray: # (12, T) in canonical order
+    "The 12 leads from those a file holds: all 12 as stored, or III, aVR, aVL and aVF derived from I and II."
+    canon = {}
+    for k, v in found.items():
+        try: canon.setdefault(canonical_lead(k), v)
+        except ValueError: pass   # a lead beyond the 12 (V4R, a rhythm strip): not used
+    missing = [l for l in INDEPENDENT_LEADS if l not in canon]
+    if missing: raise RecordError('missing leads', f"{name} holds the leads {', '.join(found) or 'none'}; {', '.join(missing)} missing "
+                                  "(a 12-lead ECG needs I, II, V1–V6).")
+    if len({len(v) for v in canon.values()}) > 1: raise RecordError('wrong length', f'{name}: its leads hold different numbers of samples.')
+    if all(l in canon for l in LEADS): return np.stack([canon[l] for l in LEADS])
+    return derive_limb_leads(np.stack([canon[l] for l in INDEPENDENT_LEADS]))
+
+# %% ../nbs/01_data.ipynb #cfa93bc6
+def muse_signal(root:ET.Element, # a parsed MUSE `RestingECG`
+                name:str)->tuple: # (signal (12, T) float64 mV canonical order, fs in Hz)
+    "The rhythm recording of a MUSE `RestingECG` (not its median beat) as 12 leads in mV, and its sampling rate."
+    if root.tag != 'RestingECG': raise RecordError('not a 12-lead ECG', f'the XML root of {name} is <{root.tag}>, not a MUSE <RestingECG>.')
+    waves = root.findall('Waveform')
+    rhythm = [w for w in waves if (w.findtext('WaveformType') or '').strip().lower() == 'rhythm']
+    if not rhythm:
+        kinds = ', '.join((w.findtext('WaveformType') or '?').strip() for w in waves) or 'none'
+        raise RecordError('no rhythm waveform', f'{name} holds no Rhythm waveform (waveforms: {kinds}); a median beat is not a recording.')
+    w = rhythm[0]; fs = _number(w.findtext('SampleBase')) * 10 ** np.nan_to_num(_number(w.findtext('SampleExponent')))
+    if not fs > 0: raise RecordError('unreadable file', f'{name}: the Rhythm waveform gives no sampling rate (SampleBase).')
+    return twelve_leads(dict(_muse_lead(ld, name) for ld in w.findall('LeadData')), name), float(fs)
+
+# %% ../nbs/01_data.ipynb #d03ff17f
+LEAD_CODES = {1: 'I', 2: 'II', 61: 'III', 62: 'aVR', 63: 'aVL', 64: 'aVF', 65: '-aVR', **{2 + k: f'V{k}' for k in range(1, 7)}}
+_INVERTED = re.compile(r'^\s*(?:-|−|–|minus\b|neg(?:ative)?\b|inv(?:erted)?\b)\s*', re.I)
+
+def dicom_lead(meaning:str, # a channel source's code meaning: 'Lead I (Einthoven)', 'aVR, augmented voltage, right', '-aVR'...
+               code:str=None, # its code value: MDC '2:n' or SCP-ECG '5.6.3-9-n'
+              )->tuple: # (canonical lead, +1, or -1 for an inverted lead)
+    "The lead of a DICOM channel from its code meaning in any vendor's spelling, else from its code; `ValueError` if none of the 12."
+    text = re.sub(r'^\s*lead\b\s*', '', re.sub(r'\(.*?\)', '', str(meaning or '')), flags=re.I).split(',')[0]
+    try: return canonical_lead(_INVERTED.sub('', text)), -1 if _INVERTED.match(text) else 1
+    except ValueError: pass
+    m = re.fullmatch(r'\s*(?:2:|5\.6\.3-9-)(\d+)\s*', str(code or ''))
+    lead = LEAD_CODES.get(int(m[1])) if m else None
+    if lead is None: raise ValueError(f"Channel {meaning!r} (code {code!r}) is not one of the 12 standard leads.")
+    return (lead[1:], -1) if lead.startswith('-') else (lead, 1)
+
+# %% ../nbs/01_data.ipynb #5572b0b7
+ECG_SOP_CLASSES = {'1.2.840.10008.5.1.4.1.1.9.1.1': '12-lead ECG', '1.2.840.10008.5.1.4.1.1.9.1.2': 'General ECG',
+                   '1.2.840.10008.5.1.4.1.1.9.1.3': 'Ambulatory ECG'}   # DICOM waveform storage classes that hold an ECG
+
+def read_dicom(path, # a DICOM file
+               waveforms:bool=True): # False: leave the waveform bytes unread (for the metadata alone)
+    "A DICOM file read with pydicom; `RecordError` if it is not one (or larger than `MAX_ECG_FILE_BYTES`)."
+    import pydicom
+    if os.path.getsize(path) > MAX_ECG_FILE_BYTES: _small_file(path)
+    try: return pydicom.dcmread(path, defer_size=None if waveforms else 4096)
+    except Exception as e:   # pydicom raises many kinds on a file that is not DICOM, or a damaged one
+        raise RecordError('not DICOM', f'{Path(path).name} is not a readable DICOM file ({type(e).__name__}: {str(e)[:80]}).') from None
+
+def _code(seq)->tuple: # (code value, code meaning) of a code sequence's first item; ('', '') when absent
+    return (str(seq[0].get('CodeValue', '')), str(seq[0].get('CodeMeaning', ''))) if seq else ('', '')
+
+def rhythm_group(ds, # a pydicom Dataset
+                 name:str): # the file's name, for messages
+    "The waveform group holding the recording: never a median or average beat; a group labelled rhythm, else the longest."
+    groups, sop, modality = list(ds.get('WaveformSequence') or []), str(ds.get('SOPClassUID', '')), str(ds.get('Modality', ''))
+    if not groups or (sop not in ECG_SOP_CLASSES and modality != 'ECG'):
+        what = getattr(ds.get('SOPClassUID'), 'name', sop) or 'no SOP class'
+        raise RecordError('not a 12-lead ECG', f'{name} holds no ECG waveform ({what}, modality {modality or "none"}).')
+    label = lambda g: str(g.get('MultiplexGroupLabel', '')).lower()
+    rhythm = [g for g in groups if not any(w in label(g) for w in ('median', 'average', 'representative', 'template'))]
+    if not rhythm:
+        raise RecordError('no rhythm waveform', f'{name} holds only median beats ({", ".join(map(label, groups))}); a median beat is not a recording.')
+    return max(rhythm, key=lambda g: ('rhythm' in label(g), int(g.get('NumberOfWaveformSamples', 0))))
+
+# %% ../nbs/01_data.ipynb #13deaa68
+DICOM_UNITS = {'uv': 1e-3, 'mv': 1.0, 'v': 1e3, 'nv': 1e-6, 'microvolt': 1e-3, 'millivolt': 1.0, 'volt': 1e3}   # mV per unit (UCUM, or meaning)
+_SAMPLE_TYPES = {(8, 'SB'): 'i1', (8, 'UB'): 'u1', (16, 'SS'): 'i2', (16, 'US'): 'u2', (32, 'SL'): 'i4', (32, 'UL'): 'u4'}
+
+def channel_mv(ch, x:np.ndarray, name:str)->np.ndarray: # a channel definition, its stored samples, the file's name -> mV
+    "Stored samples of a DICOM channel in mV: (stored × sensitivity × correction + baseline) in the sensitivity's unit."
+    code, meaning = _code(ch.get('ChannelSensitivityUnitsSequence'))
+    unit = DICOM_UNITS.get((code or meaning).strip().lower())   # the UCUM code decides; the meaning only without one
+    sens = _number(ch.get('ChannelSensitivity')) * _number(ch.get('ChannelSensitivityCorrectionFactor', 1))
+    if unit is None or not np.isfinite(sens):
+        raise RecordError('unknown unit', f"{name}: channel {_code(ch.get('ChannelSourceSequence'))[1] or '?'} is in {code or meaning or 'no unit'!r}"
+                          f"{'' if np.isfinite(sens) else ' without a sensitivity'}; expected uV, mV or V.")
+    return (x * sens + np.nan_to_num(_number(ch.get('ChannelBaseline', 0)))) * unit
+
+def dicom_signal(ds, name:str)->tuple: # (signal (12, T) float64 mV canonical order, fs in Hz)
+    "The rhythm recording of a DICOM ECG as 12 leads in mV (named by their code meanings, inverted ones turned back), and its rate."
+    g = rhythm_group(ds, name); n_ch, n = int(g.NumberOfWaveformChannels), int(g.NumberOfWaveformSamples)
+    kind = _SAMPLE_TYPES.get((int(g.WaveformBitsAllocated), str(g.WaveformSampleInterpretation)))
+    if kind is None:
+        raise RecordError('unreadable file', f'{name}: {g.WaveformBitsAllocated}-bit {g.WaveformSampleInterpretation} samples are no DICOM waveform type.')
+    data, need = g.WaveformData, n * n_ch * int(kind[1:])
+    if len(data) < need:
+        raise RecordError('truncated waveform', f'{name} holds {len(data)} waveform bytes where {n} samples × {n_ch} channels need {need}.')
+    order = '<' if ds.file_meta.TransferSyntaxUID.is_little_endian else '>'
+    found = {}
+    for x, ch in zip(np.frombuffer(data[:need], order + kind).reshape(n, n_ch).T, g.ChannelDefinitionSequence):
+        try: lead, sign = dicom_lead(*_code(ch.get('ChannelSourceSequence'))[::-1])
+        except ValueError: continue   # a channel beyond the 12 leads
+        found.setdefault(lead, sign * channel_mv(ch, x, name))
+    return twelve_leads(found, name), float(g.SamplingFrequency)
+
+# %% ../nbs/01_data.ipynb #8121a1fb
+DICOM_MEASUREMENTS = {'2:16016': 'cart_hr', '2:15872': 'cart_pr_ms', '2:16156': 'cart_qrs_ms', '2:16160': 'cart_qt_ms',
+                      '2:15876': 'cart_qtc_ms', '2:16128': 'cart_p_axis', '2:16132': 'cart_qrs_axis', '2:16136': 'cart_t_axis'}  # MDC codes
+_MEASUREMENT_WORDS = {'ventricular heart rate': 'cart_hr', 'pr interval': 'cart_pr_ms', 'qrs duration': 'cart_qrs_ms', 'qt interval': 'cart_qt_ms',
+                      'qtc interval': 'cart_qtc_ms', 'p axis': 'cart_p_axis', 'qrs axis': 'cart_qrs_axis', 't axis': 'cart_t_axis'}
+
+def dicom_info(ds)->dict:
+    "Report (the cart's interpretation text), age, sex, patient id and cart measurements of a DICOM ECG."
+    age = str(ds.get('PatientAge', '') or '')
+    info = dict(age=_age(age[:-1], age[-1:]) if age else np.nan, sex=_sex(ds.get('PatientSex')),
+                patient_id=str(ds.get('PatientID', '') or '').strip() or None, **dict.fromkeys(DICOM_MEASUREMENTS.values(), np.nan))
+    statements = []
+    for a in ds.get('WaveformAnnotationSequence') or []:
+        statements += [l.strip() for l in str(a.get('UnformattedTextValue', '') or '').splitlines() if l.strip()]
+        code, meaning = _code(a.get('ConceptNameCodeSequence'))
+        col = DICOM_MEASUREMENTS.get(code) or _MEASUREMENT_WORDS.get(' '.join(meaning.lower().replace('global', '').split()))
+        if col and 'NumericValue' in a and np.isnan(info[col]): info[col] = _number(a.NumericValue)
+    return dict(info, report='|'.join(statements))
+
+# %% ../nbs/01_data.ipynb #15a8fbfc
+ECG_SUFFIXES = {'.hea': 'wfdb', '.xml': 'muse', '.dcm': 'dicom'}
+
+def sniff_format(path)->str|None:
+    "'wfdb', 'muse' or 'dicom' from a file's suffix (any case), or 'dicom' for a suffix-less file with DICOM's preamble; else None."
+    p = Path(path)
+    if p.suffix: return ECG_SUFFIXES.get(p.suffix.lower())
+    with open(p, 'rb') as f: return 'dicom' if f.read(132)[128:] == b'DICM' else None
+
+def read_ecg_file(path, # a WFDB record (path without extension, or its .hea), a MUSE XML or a DICOM file
+                  fmt:str=None, # 'wfdb', 'muse' or 'dicom' (None: `sniff_format`)
+                  duration:float=DURATION_S, # seconds kept (None: all)
+                  crop:bool=True, # keep the first `duration` s of a longer record (False: refuse it)
+                  root=None, # folder the file must lie in (default: its own)
+                  fast:bool=True)->tuple: # (signal (12, T) float32 mV canonical order, fs in Hz, NaN samples set to 0)
+    "Read and check one ECG file of any supported format; `RecordError` with a countable `kind` if it cannot be used."
+    path = Path(path); record = path.with_suffix('') if path.suffix.lower() == '.hea' else path
+    try: fmt = fmt or ('wfdb' if Path(f'{record}.hea').is_file() else sniff_format(path))
+    except OSError: raise RecordError('missing file', f'{path.name} does not exist or cannot be read.') from None
+    if fmt == 'wfdb': return read_record(record, duration, fast, root, crop)
+    if fmt not in ('muse', 'dicom'): raise RecordError('unknown format', f'{path.name} is not a WFDB record, a MUSE XML or a DICOM file.')
+    _record_file(path.parent if root is None else root, path.parent, path.name)
+    try: x, fs = muse_signal(parse_xml(path), path.name) if fmt == 'muse' else dicom_signal(read_dicom(path), path.name)
+    except OSError as e: raise RecordError('unreadable file', f'{path.name} cannot be read ({e.strerror}).') from None
+    return nan_checked(x[:, :kept_samples(x.shape[-1], fs, duration, crop, path.name)].astype(np.float32), fs)
+
+# %% ../nbs/01_data.ipynb #c38de2c4
+SNOMED_STATEMENTS = {'426783006': 'Sinus rhythm', '164889003': 'Atrial fibrillation', '59118001': 'Right bundle branch block',
+                     '164884008': 'Ventricular ectopic beats', '429622005': 'ST depression'}   # `# Dx:` codes of the PhysioNet Challenge
+_COMMENT = re.compile(r'^#\s*([A-Za-z_]+)\s*:\s*(.*?)\s*$')
+_ESCAPE = re.compile(r'\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})')   # as `write_wfdb` writes non-ASCII characters
+
+def header_info(path)->dict: # a WFDB record path without extension
+    "Report, age, sex, HR and patient id from a WFDB header's `key: value` comments (ours, or the PhysioNet Challenge's Age/Sex/Dx)."
+    kv = {}
+    for line in _small_file(f'{path}.hea', MAX_HEADER_BYTES).decode('utf-8', errors='replace').splitlines():
+        m = _COMMENT.match(line.strip())
+        if m and m[2].lower() not in ('', 'none', 'unknown', 'nan'): kv.setdefault(m[1].lower(), _ESCAPE.sub(lambda e: chr(int(e[1][1:], 16)), m[2]))
+    dx = [SNOMED_STATEMENTS.get(c.strip(), f'SNOMED CT {c.strip()}') for c in kv.get('dx', '').split(',') if c.strip()]
+    return dict(report=kv.get('report') or '|'.join(dx), age=_age(kv.get('age'), 'YEARS'), sex=_sex(kv.get('sex')),
+                hr=_number(kv.get('hr')), patient_id=kv.get('patient_id'))
+
+# %% ../nbs/01_data.ipynb #059ef058
+def _file_info(path:Path, fmt:str)->dict: # the metadata of one file, by its format
+    if fmt == 'wfdb': return header_info(path)
+    if fmt == 'muse': return muse_info(parse_xml(path))
+    ds = read_dicom(path, waveforms=False); rhythm_group(ds, path.name)   # no ECG, or only median beats: known now
+    return dicom_info(ds)
+
+def ecg_file_info(path, fmt:str, root=None)->dict: # a file (WFDB: the record path), its format, the folder it must lie in
+    "What a reader's table needs before any signal: report, age, sex, HR and its source, patient id, the cart's measurements."
+    path = Path(path)
+    try:
+        _record_file(path.parent if root is None else root, path.parent, f'{path.name}.hea' if fmt == 'wfdb' else path.name)
+        info = _file_info(path, fmt)
+    except OSError as e: raise RecordError('unreadable file', f'{path.name} cannot be read ({e.strerror}).') from None
+    hr = info.pop('hr', info.get('cart_hr'))
+    hr = hr if HR_RANGE[0] <= hr <= HR_RANGE[1] else np.nan
+    return dict(info, hr=hr, hr_source=None if np.isnan(hr) else 'header' if fmt == 'wfdb' else 'cart')
+
+# %% ../nbs/01_data.ipynb #935651bd
+def _el(parent, tag:str, text=None)->ET.Element: # a child element, with its text
+    e = ET.SubElement(parent, tag); e.text = None if text is None else str(text)
+    return e
+
+def _quantised(x, lsb_mv:float, what:str)->np.ndarray: # little-endian int16 in steps of `lsb_mv`; ValueError beyond 16 bits
+    q = np.round(np.nan_to_num(np.asarray(x, np.float64)) / lsb_mv)
+    if np.abs(q).max(initial=0) > 32767:
+        raise ValueError(f"The record peaks at {np.nanmax(np.abs(x)):.3g} mV, beyond what {what} holds at {lsb_mv * 1000:g} µV per unit.")
+    return q.astype('<i2')
+
+# %% ../nbs/01_data.ipynb #bae4a2fc
+def write_muse_xml(path, signal:np.ndarray, # (12, T) in mV, canonical order
+                   fs:float=FS_RAW, report:str='', age=None, sex='U', hr=None, # conditions; `report` '|'-joined
+                   uv_per_bit:float=4.88)->Path: # amplitude unit
+    "Write a GE MUSE `RestingECG` XML: the 8 independent leads as base64 16-bit rhythm data, the report as its statements."
+    if fs != int(fs): raise ValueError(f"MUSE XML stores a whole sampling rate in Hz; got {fs:g}.")
+    root = ET.Element('RestingECG'); demo = _el(root, 'PatientDemographics')
+    if age is not None and np.isfinite(age): _el(demo, 'PatientAge', int(age)); _el(demo, 'AgeUnits', 'YEARS')
+    _el(demo, 'Gender', {'M': 'MALE', 'F': 'FEMALE'}.get(validate_sex(sex), 'UNKNOWN'))
+    if hr is not None and np.isfinite(hr): _el(_el(root, 'RestingECGMeasurements'), 'VentricularRate', int(round(hr)))
+    diag = _el(root, 'Diagnosis')
+    for s in filter(None, map(str.strip, str(report).split('|'))):
+        st = _el(diag, 'DiagnosisStatement'); _el(st, 'StmtFlag', 'ENDSLINE'); _el(st, 'StmtText', s)
+    wave = _el(root, 'Waveform')
+    for tag, v in [('WaveformType', 'Rhythm'), ('NumberofLeads', 8), ('SampleBase', int(fs)), ('SampleExponent', 0)]: _el(wave, tag, v)
+    for lead in INDEPENDENT_LEADS:
+        raw = _quantised(signal[LEADS.index(lead)], uv_per_bit / 1000, 'MUSE XML').tobytes(); ld = _el(wave, 'LeadData')
+        for tag, v in [('LeadByteCountTotal', len(raw)), ('LeadSampleCountTotal', len(raw) // 2), ('LeadAmplitudeUnitsPerBit', uv_per_bit),
+                       ('LeadAmplitudeUnits', 'MICROVOLTS'), ('LeadID', lead), ('LeadSampleSize', 2), ('LeadDataCRC32', zlib.crc32(raw)),
+                       ('WaveFormData', base64.b64encode(raw).decode())]: _el(ld, tag, v)
+    return atomic_write(path, lambda tmp: ET.ElementTree(root).write(tmp, encoding='utf-8', xml_declaration=True))
+
+# %% ../nbs/01_data.ipynb #80bc9624
+LEAD_NUMBERS = {v: k for k, v in LEAD_CODES.items()}   # 'aVR' -> 62, '-aVR' -> 65 (MDC 2:n)
+
+def _coded(value:str, scheme:str, meaning:str): # a DICOM code sequence item
+    from pydicom.dataset import Dataset
+    d = Dataset(); d.CodeValue, d.CodingSchemeDesignator, d.CodeMeaning = value, scheme, meaning
+    return d
+
+def _channels(signal, leads, lsb_mv:float)->tuple: # (channel definition items, (T, channels) int16 samples)
+    from pydicom.dataset import Dataset
+    items, data = [], []
+    for name in leads:
+        (lead, sign), ch = dicom_lead(name), Dataset()
+        ch.ChannelSourceSequence = [_coded(f'2:{LEAD_NUMBERS[("-" if sign < 0 else "") + lead]}', 'MDC', f'Lead {name}')]
+        ch.ChannelSensitivity, ch.ChannelSensitivityCorrectionFactor, ch.ChannelBaseline = lsb_mv * 1000, 1, 0
+        ch.ChannelSensitivityUnitsSequence, ch.WaveformBitsStored = [_coded('uV', 'UCUM', 'microvolt')], 16
+        items.append(ch); data.append(_quantised(sign * np.asarray(signal)[LEADS.index(lead)], lsb_mv, 'a DICOM ECG'))
+    return items, np.stack(data, 1)
+
+def _annotations(report:str, hr)->list: # the report as text annotations, the HR as a coded one
+    from pydicom.dataset import Dataset
+    out = []
+    for s in filter(None, map(str.strip, str(report).split('|'))): a = Dataset(); a.UnformattedTextValue = s; out.append(a)
+    if hr is not None and np.isfinite(hr):
+        a = Dataset(); a.ConceptNameCodeSequence, a.NumericValue = [_coded('2:16016', 'MDC', 'Ventricular Heart Rate')], round(float(hr), 1)
+        a.MeasurementUnitsCodeSequence = [_coded('{H.B.}/min', 'UCUM', 'BPM')]; out.append(a)
+    return out
+
+# %% ../nbs/01_data.ipynb #0db368a8
+def write_dicom_ecg(path, signal:np.ndarray, # (12, T) in mV, canonical order
+                    fs:float=FS_RAW, report:str='', age=None, sex='U', hr=None, # conditions; `report` '|'-joined
+                    leads=LEADS, # channels written, by name ('-aVR': aVR inverted)
+                    uv_per_bit:float=4.88)->Path: # amplitude unit
+    "Write a DICOM 12-lead ECG Waveform Storage file: one rhythm group of 16-bit channels, the report as text annotations."
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+    (items, data), g, ds = _channels(signal, leads, uv_per_bit / 1000), Dataset(), Dataset()
+    uid, sop = generate_uid(), '1.2.840.10008.5.1.4.1.1.9.1.1'   # 12-lead ECG Waveform Storage
+    g.MultiplexGroupLabel, g.WaveformOriginality, g.SamplingFrequency, g.ChannelDefinitionSequence = 'RHYTHM', 'ORIGINAL', fs, items
+    g.NumberOfWaveformChannels, g.NumberOfWaveformSamples = data.shape[1], data.shape[0]
+    g.WaveformBitsAllocated, g.WaveformSampleInterpretation, g.WaveformData, ds.file_meta = 16, 'SS', data.tobytes(), FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID, ds.file_meta.MediaStorageSOPClassUID, ds.file_meta.MediaStorageSOPInstanceUID = ExplicitVRLittleEndian, sop, uid
+    ds.SpecificCharacterSet, ds.SOPClassUID, ds.SOPInstanceUID, ds.Modality = 'ISO_IR 192', sop, uid, 'ECG'   # UTF-8 text
+    ds.PatientID, ds.PatientSex = '', {'M': 'M', 'F': 'F'}.get(validate_sex(sex), 'O')
+    if age is not None and np.isfinite(age): ds.PatientAge = f'{int(age):03d}Y'
+    ds.WaveformSequence, ds.WaveformAnnotationSequence = [g], _annotations(report, hr)
+    return atomic_write(path, lambda tmp: ds.save_as(tmp, enforce_file_format=True))
+
+# %% ../nbs/01_data.ipynb #8b2c129b
+class ECGFolder(WFDBFolder):
+    "Reader for a folder of mixed ECG files (WFDB, GE MUSE XML, DICOM), each read by its format; longer records keep their first 10 s."
+    crop, file_kind = True, 'an ECG file'
+
+def _ecg_files(root:Path)->list: # (path relative to root, format) of every ECG file under root, hidden files and folders passed over
+    found = []
+    for folder, dirs, files in os.walk(root):   # symbolic links to folders are not followed
+        dirs[:] = sorted(d for d in dirs if not d.startswith('.'))
+        for f in sorted(files):
+            try: fmt = None if f.startswith('.') else sniff_format(Path(folder)/f)
+            except OSError: fmt = None   # an unreadable file without a suffix: nothing says it is an ECG
+            if fmt: found.append((Path(folder, f).relative_to(root), fmt))
+    return found
+
+@patch
+def _files(self:ECGFolder)->pd.DataFrame:
+    rows = []
+    for rel, fmt in _ecg_files(self.root):
+        rec = str(rel.with_suffix('')) if fmt == 'wfdb' else str(rel)
+        try: info, why, detail = ecg_file_info(safe_path(self.root, rec), fmt, self.root), None, None
+        except RecordError as e: info, why, detail = {}, e.kind, e.detail
+        rows.append(dict(record=rec, format=fmt, _why=why, _detail=detail, **info))
+    if not rows: raise ValueError(f"{self.root} holds no ECG file (WFDB .hea, MUSE .xml or DICOM .dcm).")
+    return pd.DataFrame(rows)
+
+@patch
+def _read_signal(self:ECGFolder, i:int)->tuple:
+    t = self.table
+    return read_ecg_file(safe_path(self.root, t.path.iat[i]), t.format.iat[i], self.duration, self.crop, self.root, self.fast_read)
 
 # %% ../nbs/01_data.ipynb #44b75e96
 def describe(reader:ECGReader):
@@ -850,15 +1267,15 @@ def describe(reader:ECGReader):
     return reader.table.head()
 
 # %% ../nbs/01_data.ipynb #d57cc2b2
-def open_corpus(root, # a MIMIC-IV-ECG root, a PTB-XL root, or a folder of WFDB records
+def open_corpus(root, # a MIMIC-IV-ECG root, a PTB-XL root, or a folder of ECG files (WFDB, MUSE XML, DICOM)
                 patients_csv=None, # MIMIC-IV `hosp/patients.csv` when it is not under the root
-                metadata_csv=None)->ECGReader: # report/age/sex/HR per record for a plain WFDB folder
+                metadata_csv=None)->ECGReader: # report/age/sex/HR per record for a plain folder
     "The reader for the corpus layout found at `root`."
     root = Path(root)
     if not root.is_dir(): raise ValueError(f"Corpus folder {root} does not exist.")
     if (root/'record_list.csv').exists(): return MimicECG(root, patients_csv=patients_csv)
     if (root/'ptbxl_database.csv').exists(): return PTBXL(root)
-    return WFDBFolder(root, metadata_csv)
+    return ECGFolder(root, metadata_csv)
 
 # %% ../nbs/01_data.ipynb #655d6db5
 _WORKER = {}

@@ -17,9 +17,9 @@ from .core import *
 __all__ = ['FS_WORK', 'INDEPENDENT', 'FLAT_STD_MV', 'AF_IRREGULARITY', 'PRE_S', 'POST_S', 'P_CONSISTENCY', 'P_MIN_MV',
            'MEASURE_COLUMNS', 'THRESHOLDS', 'SIGNATURE_OF_STATEMENT', 'as_signal_batch', 'usable_leads', 'to_work_rate',
            'bandpass', 'qrs_envelope', 'spatial_energy', 'find_beats', 'detect_rpeaks', 'beat_segments',
-           'dominant_beats', 'rr_irregularity', 'median_beat', 'spatial_velocity', 'qrs_bounds', 't_end', 'p_onset',
-           'p_consistency', 'delineate', 'frontal_axis', 'qrs_areas_and_amplitudes', 'measure_record', 'measure',
-           'statement_signature']
+           'dominant_beats', 'align_beats', 'rr_irregularity', 'median_beat', 'spatial_velocity', 'qrs_bounds', 't_end',
+           'p_onset', 'p_consistency', 'delineate', 'frontal_axis', 'qrs_areas_and_amplitudes', 'measure_record',
+           'measure', 'lead_noise', 'rr_variability', 'statement_signature']
 
 # %% ../nbs/03_measure.ipynb #0ffaea7a
 FS_WORK = 500.0   # Hz: every record is measured at this rate (resampled if needed)
@@ -138,6 +138,21 @@ def dominant_beats(filt:np.ndarray, beats:np.ndarray, use:np.ndarray, # (12, T),
     dom = np.zeros(len(beats), bool)
     dom[fit] = q @ tmpl >= min_corr * np.linalg.norm(q, axis=1) * np.linalg.norm(tmpl)
     return dom
+
+# %% ../nbs/03_measure.ipynb #24988e8a
+def align_beats(filt:np.ndarray, beats:np.ndarray, use:np.ndarray, # (12, T), fiducials, (12,) usable leads
+                fs:float=FS_WORK, max_lag:float=0.02)->np.ndarray: # largest shift in seconds
+    "Fiducials moved by the lag (≤ `max_lag`) at which each beat's QRS (±60 ms) best correlates with the record's median QRS."
+    keep = np.zeros(12, bool); keep[INDEPENDENT] = True
+    a, L = int(round(0.06 * fs)), int(round(max_lag * fs))
+    segs, fit = beat_segments(filt[keep & use], beats, 0.06 + max_lag, 0.06 + max_lag, fs)   # room for every lag
+    if len(segs) < 2: return beats
+    win = np.lib.stride_tricks.sliding_window_view(segs, 2 * a, axis=-1).transpose(0, 2, 1, 3)   # (k, lags, leads, 2a)
+    win = win.reshape(*win.shape[:2], -1); win = win - win.mean(-1, keepdims=True)
+    tmpl = np.median(win[:, L], 0)   # the median QRS at the fiducials as detected
+    corr = win @ tmpl / np.maximum(np.linalg.norm(win, axis=-1) * np.linalg.norm(tmpl), 1e-12)
+    out = beats.copy(); out[fit] += corr.argmax(1) - L
+    return out
 
 # %% ../nbs/03_measure.ipynb #79e9164b
 AF_IRREGULARITY = 0.08   # nRMSSD above which the RR rhythm is called irregular
@@ -275,21 +290,21 @@ def _empty_row():
 def measure_record(filt:np.ndarray, env:np.ndarray, energy:np.ndarray, ok:np.ndarray, # from `_prepare`, one record
                    fs:float=FS_WORK)->dict: # one row of `MEASURE_COLUMNS` (without residual and bad leads)
     "All measurements of one record at the working rate; `reason` says why a measurement is missing."
-    row, ms = _empty_row(), 1000 / fs
-    use = ok.copy(); use[[i for i in range(12) if i not in INDEPENDENT]] = False
-    beats = find_beats(env, energy, fs); row['n_beats'] = len(beats)
+    row, ms, use = _empty_row(), 1000 / fs, ok & np.isin(np.arange(12), INDEPENDENT)   # usable independent leads
+    beats = align_beats(filt, find_beats(env, energy, fs), use, fs); row['n_beats'] = len(beats)
     if len(beats) < 3: return {**row, 'reason': 'fewer than 3 beats detected'}
-    rr = np.diff(beats) / fs; dom = dominant_beats(filt, beats, use, fs)
-    row.update(hr_bpm=60 / rr.mean(), n_ectopic=int((~dom).sum()), rr_irregularity=rr_irregularity(beats, dom, fs))
+    rr, dom = np.diff(beats) / fs, dominant_beats(filt, beats, use, fs)
+    judged = beat_segments(filt[:1], beats, 0.06, 0.06, fs)[1]   # a beat cut by the record's edge has no shape to judge
+    row.update(hr_bpm=60 / rr.mean(), n_ectopic=int((~dom & judged).sum()), rr_irregularity=rr_irregularity(beats, dom, fs))
     mb = median_beat(filt, beats, dom, fs)
     if mb is None: return {**row, 'reason': 'fewer than 2 complete dominant beats'}
     rrm = float(np.median(rr)); f = delineate(mb, use, rrm, fs)
     if math.isnan(f['qrs_on']): return {**row, 'reason': 'QRS boundaries not found'}
-    on, off, a = f['qrs_on'], f['qrs_off'], int(PRE_S * fs)
-    row.update(qrs_ms=(off - on) * ms, qt_ms=(f['t_end'] - on) * ms, p_amp_mv=f['p_amp'])
-    row.update(qtc_ms=row['qt_ms'] / math.sqrt(rrm), qtcf_ms=row['qt_ms'] / rrm ** (1 / 3))
-    if on - int(0.02 * fs) - f['p_start'] >= int(0.06 * fs):
-        lo, hi = (f['p_start'] - a) / fs, (on - int(0.02 * fs) - a) / fs   # the P window, s from the fiducial
+    on, off, a, qt = f['qrs_on'], f['qrs_off'], int(PRE_S * fs), (f['t_end'] - f['qrs_on']) * ms
+    row.update(qrs_ms=(off - on) * ms, qt_ms=qt, p_amp_mv=f['p_amp'], qtc_ms=qt / math.sqrt(rrm), qtcf_ms=qt / rrm ** (1 / 3))
+    start = max(f['p_start'], f['p_on'] - int(0.02 * fs)) if np.isfinite(f['p_on']) else f['p_start']   # the P wave's own window
+    if on - int(0.02 * fs) - start >= int(0.06 * fs):
+        lo, hi = (start - a) / fs, (on - int(0.02 * fs) - a) / fs   # in s from the fiducial
         row['p_consistency'] = p_consistency(filt, beats[dom], use, lo, hi, fs)
     row['p_wave_present'] = bool(row['p_consistency'] >= P_CONSISTENCY and f['p_amp'] >= P_MIN_MV)
     if row['p_wave_present']: row['pr_ms'] = (on - f['p_on']) * ms
@@ -330,6 +345,40 @@ def measure(signal,              # an `ECGBatch`, a (12, T) record or a (n, 12, 
             if why: row['reason'] = why
             rows.append(row)
     return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
+
+# %% ../nbs/03_measure.ipynb #b970ee20
+def lead_noise(signal, # an `ECGBatch`, a (12, T) record or a (n, 12, T) stack in mV
+               fs=None, # sampling rate in Hz (arrays only)
+               band=(20., 45.), # noise band in Hz
+              )->pd.DataFrame: # one row per record and lead: record, lead, noise_uv, wander_uv
+    "Per-lead noise (RMS of `band` away from the QRS complexes) and baseline wander (RMS below 0.5 Hz), in µV."
+    sig, fs = as_signal_batch(signal, fs); rows = []
+    low = sps.butter(2, 0.5, 'low', fs=FS_WORK, output='sos')
+    for r, x in enumerate(np.asarray(sig, np.float64)):
+        ok, filt, env, en = _prepare(x[None], fs); work = to_work_rate(np.nan_to_num(x), fs)
+        away = np.ones(work.shape[-1], bool)
+        for p in find_beats(env[0], en[0]): away[max(p - int(0.08 * FS_WORK), 0):p + int(0.08 * FS_WORK) + 1] = False
+        noise = np.sqrt((bandpass(work, *band)[:, away] ** 2).mean(-1)) if away.any() else np.full(12, np.nan)
+        wander = sps.sosfiltfilt(low, work - work.mean(-1, keepdims=True), axis=-1).std(-1)
+        rows += [dict(record=r, lead=l, noise_uv=1000 * n if o else np.nan, wander_uv=1000 * w if o else np.nan)
+                 for l, n, w, o in zip(LEADS, noise, wander, ok[0])]
+    return pd.DataFrame(rows)
+
+# %% ../nbs/03_measure.ipynb #1269e79b
+def rr_variability(signal, # an `ECGBatch`, a (12, T) record or a (n, 12, T) stack in mV
+                   fs=None)->pd.DataFrame: # one row per record: n_nn, mean_nn_ms, sdnn_ms, rmssd_ms
+    "Short-term RR variability of each record from its aligned dominant beats: SDNN and RMSSD of the NN intervals, in ms."
+    sig, fs = as_signal_batch(signal, fs); rows = []
+    for x in np.asarray(sig, np.float64):
+        ok, filt, env, en = _prepare(x[None], fs)
+        use = ok[0].copy(); use[[i for i in range(12) if i not in INDEPENDENT]] = False
+        beats = align_beats(filt[0], find_beats(env[0], en[0]), use)
+        dom = dominant_beats(filt[0], beats, use) if len(beats) >= 3 else np.zeros(len(beats), bool)
+        rr, nn = np.diff(beats) / FS_WORK * 1000, dom[1:] & dom[:-1]
+        d = np.diff(rr)[nn[1:] & nn[:-1]]
+        rows.append(dict(n_nn=int(nn.sum()), mean_nn_ms=rr[nn].mean() if nn.sum() >= 3 else np.nan,
+                         sdnn_ms=rr[nn].std() if nn.sum() >= 3 else np.nan, rmssd_ms=np.sqrt((d ** 2).mean()) if len(d) >= 2 else np.nan))
+    return pd.DataFrame(rows)
 
 # %% ../nbs/03_measure.ipynb #94290776
 THRESHOLDS = dict(brady_bpm=60., tachy_bpm=100., af_irregularity=AF_IRREGULARITY, avb1_pr_ms=200., bbb_qrs_ms=120.,

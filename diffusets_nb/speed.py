@@ -14,11 +14,12 @@ import torch
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['SAMPLER_SETTINGS', 'GUIDED', 'TRAIN_BATCH', 'MIMIC_IV_ECG_RECORDS', 'QUICK', 'FULL', 'SECTIONS', 'SAMPLER_NAMES',
-           'timed', 'peak_rss_mb', 'in_child', 'conditions_of', 'bench_generation', 'run_timed', 'startup_commands',
-           'bench_startup', 'matmul_rates', 'matmul_peak_gflops', 'step_flops', 'bench_training', 'bench_data',
-           'bench_sampling_optimisations', 'bench_text_optimisations', 'machine', 'check_sections', 'run_bench',
-           'key_figures', 'met_text', 'optimisation_table', 'plot_bench', 'bench_report']
+__all__ = ['SAMPLER_SETTINGS', 'GUIDED', 'TRAIN_BATCH', 'MIMIC_IV_ECG_RECORDS', 'FORMAT_WRITERS', 'QUICK', 'FULL', 'SECTIONS',
+           'SAMPLER_NAMES', 'timed', 'peak_rss_mb', 'in_child', 'conditions_of', 'bench_generation', 'run_timed',
+           'startup_commands', 'bench_startup', 'matmul_rates', 'matmul_peak_gflops', 'step_flops', 'bench_training',
+           'bench_data', 'bench_formats', 'formats_report', 'bench_sampling_optimisations', 'bench_text_optimisations',
+           'machine', 'check_sections', 'run_bench', 'key_figures', 'met_text', 'optimisation_table', 'plot_bench',
+           'bench_report']
 
 # %% ../nbs/16_speed.ipynb #06f5a1a3
 def timed(fn, repeats:int=5, warmup:int=1)->dict:
@@ -108,7 +109,7 @@ def _cli()->list: # the console script, or the same entry point through this Pyt
 def startup_commands(out_dir)->dict:
     "The start-up commands timed by `bench_startup`, by name."
     py = lambda code: [sys.executable, '-c', code]
-    gen = ['generate', '--report', 'Sinus rhythm|Normal ECG', '--age', '60', '--sex', 'M', '--hr', '70', '--n', '1', '--seed', '0']
+    gen = ['generate', '--overwrite', '--report', 'Sinus rhythm|Normal ECG', '--age', '60', '--sex', 'M', '--hr', '70', '--n', '1', '--seed', '0']
     return {'diffusets --help': _cli() + ['--help'],
             'import the pipeline': py('import diffusets_nb.pipeline'),
             'diffusets --help, importing the pipeline first': py('import sys, diffusets_nb.pipeline; from diffusets_nb.cli import main; sys.exit(main(["--help"]))'),
@@ -196,11 +197,11 @@ def bench_data(n:int=2000, # phantom records
                workers=(1, 2), # worker counts to time
                before:bool=False, # also time 2 workers without the WFDB fast path
                root=None, # an existing MIMIC-layout corpus to use instead of writing one
-               progress:bool=False)->dict:
-    "Records per second of `build_cache` on a MIMIC-layout corpus, and the projection for MIMIC-IV-ECG."
+               progress:bool=False, formats_n:int=None)->dict: # bars; records per format for `bench_formats` (n // 4, ≥ 10; 0: none)
+    "Records per second of `build_cache` on a MIMIC-layout corpus, the projection for MIMIC-IV-ECG, and the clinical formats."
     from diffusets_nb.data import MimicECG, build_cache
     from diffusets_nb.phantom import write_corpus
-    tmp = Path(tempfile.mkdtemp())
+    tmp, fmt_n = Path(tempfile.mkdtemp()), (max(10, n // 4) if formats_n is None else formats_n)
     try:
         t_write = None
         if root is None:
@@ -216,8 +217,36 @@ def bench_data(n:int=2000, # phantom records
                              mimic_minutes=MIMIC_IV_ECG_RECORDS / (len(reader) / secs) / 60))
         reader.fast_read, k = True, min(len(reader), 500)   # one process: a one-record batch per record (`load`) or not (`read`)
         per = {f: timed(lambda: [getattr(reader, f)(i) for i in range(k)], 1, 1)['median_s'] for f in ('load', 'read')}
-        return dict(n=len(reader), write_s=t_write, table_s=t_table, rows=rows, in_process=dict(records=k, load_s=per['load'], read_s=per['read']))
+        return dict(n=len(reader), write_s=t_write, table_s=t_table, rows=rows, in_process=dict(records=k, load_s=per['load'], read_s=per['read']),
+                    formats=bench_formats(fmt_n, max(workers)) if fmt_n else [])
     finally: shutil.rmtree(tmp, ignore_errors=True)
+
+# %% ../nbs/16_speed.ipynb #2c44aff1
+FORMAT_WRITERS = {'WFDB': 'write_wfdb', 'MUSE XML': 'write_muse_xml', 'DICOM': 'write_dicom_ecg'}   # data.py writers
+
+def bench_formats(n:int=500, # phantom records per format
+                  workers:int=2)->list: # cache worker processes
+    "Records per second of `open_corpus` + `build_cache` on the same phantom records as WFDB, GE MUSE XML and DICOM files."
+    import diffusets_nb.data as D
+    from diffusets_nb.phantom import generate
+    b, tmp, rows = generate(n, seed=1), Path(tempfile.mkdtemp()), []
+    try:
+        for fmt, writer in FORMAT_WRITERS.items():
+            folder, suffix = tmp/fmt.replace(' ', '_'), {'WFDB': '', 'MUSE XML': '.xml', 'DICOM': '.dcm'}[fmt]
+            for k, (x, rep, age, sex, hr) in enumerate(zip(b.signal, b.report, b.age, b.sex, b.hr)):
+                if fmt == 'WFDB': D.write_wfdb(folder/f'r{k:05d}', x, comments=[f'report: {rep}', f'age: {age:g}', f'sex: {sex}', f'hr: {hr:g}'])
+                else: getattr(D, writer)(folder/f'r{k:05d}{suffix}', x, report=rep, age=age, sex=sex, hr=hr)
+            t0 = time.perf_counter(); reader = D.open_corpus(folder); t_table = time.perf_counter() - t0
+            t0 = time.perf_counter(); D.build_cache(reader, tmp/f'cache-{folder.name}', workers=workers, progress=False); t_cache = time.perf_counter() - t0
+            rows.append(dict(format=fmt, records=len(reader), workers=workers, table_s=t_table, cache_s=t_cache,
+                             records_per_s=len(reader) / (t_table + t_cache), bytes_per_record=sum(f.stat().st_size for f in folder.iterdir()) / n))
+        return rows
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+
+def formats_report(rows:list)->str: # `bench_formats` rows -> the markdown paragraph of the report ('' without rows)
+    if not rows: return ''
+    return ("\nThe clinical formats beside WFDB (`bench_formats`): the same phantom records as files of each format, prepared "
+            "through `open_corpus` (an `ECGFolder`) and `build_cache`:\n\n" + _md(pd.DataFrame(rows)))
 
 # %% ../nbs/16_speed.ipynb #8cc7174c
 def _loop_timer(pipe, batch, sampler='dpmpp_2m', steps=20, guidance=GUIDED, repeats=3):
@@ -467,4 +496,5 @@ def bench_report(res:dict)->str:
                      f"{d['write_s'] or 0:.0f} s; table join {d['table_s']:.2f} s), cached by `build_cache`; the projection is "
                      f"for the {MIMIC_IV_ECG_RECORDS:,} records of MIMIC-IV-ECG. Peak memory {d['peak_rss_mb']:.0f} MB in "
                      f"the main process, {d['peak_rss_mb_workers']:.0f} MB in the largest worker.\n\n" + _md(pd.DataFrame(d['rows'])))
+        parts.append(formats_report(d.get('formats')))
     return '\n'.join(parts)
