@@ -14,11 +14,11 @@ from .core import LEADS
 from .conditioning import AGE_CENTER
 
 # %% auto #0
-__all__ = ['SPACINGS', 'SAMPLERS', 'TEXT_FIELDS', 'linear_betas', 'alphas_cumprod', 'NoiseSchedule', 'add_noise',
-           'training_timesteps', 'truncated_snr_weights', 'eps_loss', 'sampling_timesteps', 'predict_x0', 'draw_noise',
-           'ddpm_step', 'sample_ddpm', 'ddim_step', 'sample_ddim', 'sample_dpmpp_2m', 'get_sampler', 'gaussian_eps_fn',
-           'cat_conditions', 'at_reference_age', 'guidance_branches', 'guided_model_fn', 'derivation_matrix',
-           'limb_projection_matrix', 'project_limb_leads']
+__all__ = ['PAPER_T_RANGE', 'SPACINGS', 'SAMPLERS', 'TEXT_FIELDS', 'linear_betas', 'alphas_cumprod', 'NoiseSchedule', 'add_noise',
+           'eps_loss', 'check_timestep_draws', 'training_timesteps', 'truncated_snr_weights', 'LossOptions',
+           'ablation_loss', 'sampling_timesteps', 'predict_x0', 'draw_noise', 'ddpm_step', 'sample_ddpm', 'ddim_step',
+           'sample_ddim', 'sample_dpmpp_2m', 'get_sampler', 'gaussian_eps_fn', 'cat_conditions', 'at_reference_age',
+           'guidance_branches', 'guided_model_fn', 'derivation_matrix', 'limb_projection_matrix', 'project_limb_leads']
 
 # %% ../nbs/07_diffusion.ipynb #6d1b1234
 def linear_betas(n_steps:int=1000, # number of diffusion steps T
@@ -62,29 +62,51 @@ def add_noise(x0:torch.Tensor, # (B, ...) clean samples
     a = schedule.abar(t, x0)
     return a.sqrt() * x0 + (1 - a).sqrt() * eps
 
-# %% ../nbs/07_diffusion.ipynb #60773f7d
-def training_timesteps(n:int, generator:torch.Generator=None,
-                       t_range:tuple=(1, 998), # inclusive range of t
-                       low_fraction:float=0., # share of the draws made uniform on t_range[0]…low_max-1 instead
-                       low_max:int=250,
-                       band_fraction:float=0., # share of the draws made uniform on band[0]…band[1] instead
-                       band:tuple=(400, 900))->torch.Tensor: # (n,) long
-    "Timesteps for the ε-loss: uniform on `t_range` (the paper), with `low_fraction` of them below `low_max` and `band_fraction` on `band`."
+# %% ../nbs/07_diffusion.ipynb #ee64173f
+PAPER_T_RANGE = (1, 998)   # the paper draws t uniformly from 1…998 (inclusive)
+
+def eps_loss(model, # callable (x_t, t, cond) -> predicted noise
+             x0:torch.Tensor, # (B, ...) clean latents
+             cond, # the condition passed through to `model`
+             schedule:NoiseSchedule,
+             generator:torch.Generator=None, # for reproducible t and noise
+            )->torch.Tensor: # scalar: summed squared error per sample, averaged over the batch
+    "The paper's loss: DDPM ε-prediction (Ho et al. 2020), t uniform on 1…998, squared error summed per sample, batch mean."
+    t = torch.randint(PAPER_T_RANGE[0], PAPER_T_RANGE[1] + 1, (len(x0),), generator=generator).to(x0.device)
+    eps = torch.randn(x0.shape, generator=generator, dtype=x0.dtype).to(x0.device)
+    return (model(add_noise(x0, eps, t, schedule), t, cond) - eps).pow(2).sum() / len(x0)
+
+# %% ../nbs/07_diffusion.ipynb #ece69c62
+def check_timestep_draws(low_fraction:float=0., # share of the draws made uniform on 1…low_max-1 instead
+                         low_max:int=250,
+                         band_fraction:float=0., # share of the draws made uniform on band[0]…band[1] instead
+                         band:tuple=(400, 900)):
+    "Raise one `ValueError` sentence unless the timestep draws fit together and inside the paper's 1…998."
+    lo, hi = PAPER_T_RANGE
     if not 0 <= low_fraction <= 1: raise ValueError(f"low_fraction must be in [0, 1]; got {low_fraction}.")
-    if not t_range[0] < low_max <= t_range[1] + 1: raise ValueError(f"low_max must lie in ({t_range[0]}, {t_range[1] + 1}]; got {low_max}.")
+    if not lo < low_max <= hi + 1: raise ValueError(f"low_max must lie in ({lo}, {hi + 1}]; got {low_max}.")
     if not (0 <= band_fraction and low_fraction + band_fraction <= 1 + 1e-9):
         raise ValueError(f"band_fraction must be at least 0 and at most 1 - low_fraction; got {band_fraction}.")
-    if not (len(band) == 2 and t_range[0] <= band[0] <= band[1] <= t_range[1]):
-        raise ValueError(f"band must be (lo, hi) with {t_range[0]} ≤ lo ≤ hi ≤ {t_range[1]}; got {tuple(band)}.")
-    t = torch.randint(t_range[0], t_range[1] + 1, (n,), generator=generator)
+    if not (len(band) == 2 and lo <= band[0] <= band[1] <= hi):
+        raise ValueError(f"band must be (lo, hi) with {lo} ≤ lo ≤ hi ≤ {hi}; got {tuple(band)}.")
+
+# %% ../nbs/07_diffusion.ipynb #3d4cdda7
+def training_timesteps(n:int, generator:torch.Generator=None,
+                       low_fraction:float=0., low_max:int=250, # share of the draws made uniform on 1…low_max-1 instead
+                       band_fraction:float=0., band:tuple=(400, 900), # share made uniform on band[0]…band[1] instead
+                      )->torch.Tensor: # (n,) long
+    "Timesteps for the ε-loss: uniform on 1…998 (the paper), with `low_fraction` of them below `low_max` and `band_fraction` on `band`."
+    check_timestep_draws(low_fraction, low_max, band_fraction, band)
+    lo, hi = PAPER_T_RANGE
+    t = torch.randint(lo, hi + 1, (n,), generator=generator)
     if low_fraction == 0 and band_fraction == 0: return t   # exactly the paper's draws
     u = torch.rand(n, generator=generator)
-    if low_fraction: t = torch.where(u < low_fraction, torch.randint(t_range[0], low_max, (n,), generator=generator), t)
+    if low_fraction: t = torch.where(u < low_fraction, torch.randint(lo, low_max, (n,), generator=generator), t)
     if band_fraction == 0: return t
     in_band = (u >= low_fraction) & (u < low_fraction + band_fraction)
     return torch.where(in_band, torch.randint(band[0], band[1] + 1, (n,), generator=generator), t)
 
-# %% ../nbs/07_diffusion.ipynb #82810fa1
+# %% ../nbs/07_diffusion.ipynb #0a3e466c
 def truncated_snr_weights(t:torch.Tensor, # (B,) integer steps
                           schedule:NoiseSchedule,
                           cap:float=1., # the largest weight; 1: every weight is 1 (the paper's ε-loss)
@@ -94,26 +116,37 @@ def truncated_snr_weights(t:torch.Tensor, # (B,) integer steps
     a = schedule.alphas_cumprod[t.long().cpu()]
     return ((1 - a) / a).clamp(1, cap).float().to(t.device)
 
-# %% ../nbs/07_diffusion.ipynb #8fa0f055
-def eps_loss(model, # callable (x_t, t, cond) -> predicted noise
-             x0:torch.Tensor, # (B, ...) clean latents
-             cond, # the condition passed through to `model`
-             schedule:NoiseSchedule,
-             generator:torch.Generator=None, # for reproducible t and noise
-             t_range:tuple=(1, 998), # inclusive range of t, the paper's 1…998
-             low_fraction:float=0., # share of draws taken from t_range[0]…low_max-1 instead (0: the paper)
-             low_max:int=250,
-             band_fraction:float=0., # share of draws taken from band[0]…band[1] instead (0: the paper)
-             band:tuple=(400, 900),
-             snr_weight_max:float=1., # cap of the truncated-SNR weights (1: the paper's unweighted loss)
-            )->torch.Tensor: # scalar: summed squared error per sample, averaged over the batch
-    "The DDPM ε-prediction loss (Ho et al. 2020) with the paper's t range and reduction; optionally more low-t or middle-band draws, or truncated-SNR weights."
-    t = training_timesteps(x0.shape[0], generator, t_range, low_fraction, low_max, band_fraction, band).to(x0.device)
+# %% ../nbs/07_diffusion.ipynb #178cc15e
+@dataclass(frozen=True)
+class LossOptions:
+    "The training ablations beyond the paper, each off by default: low-t and band timestep draws, truncated-SNR weights."
+    low_fraction:float = 0.    # share of the timesteps drawn on 1…low_max-1 instead of 1…998
+    low_max:int = 250
+    band_fraction:float = 0.   # share of the timesteps drawn on band[0]…band[1] instead
+    band:tuple = (400, 900)
+    snr_weight_max:float = 1.  # cap of the truncated-SNR weights (1: every weight 1, the paper)
+
+    def __post_init__(self):
+        object.__setattr__(self, 'band', tuple(self.band))   # a JSON config gives a list
+        check_timestep_draws(self.low_fraction, self.low_max, self.band_fraction, self.band)
+        if not self.snr_weight_max >= 1: raise ValueError(f"snr_weight_max must be at least 1; got {self.snr_weight_max}.")
+
+    @property
+    def is_paper(self)->bool: return self.low_fraction == 0 and self.band_fraction == 0 and self.snr_weight_max == 1
+
+# %% ../nbs/07_diffusion.ipynb #d8ee2c08
+def ablation_loss(model, x0, cond, schedule, # as in `eps_loss`
+                  generator:torch.Generator=None,
+                  options:LossOptions=None, # the ablations; None: the paper's loss
+                 )->torch.Tensor: # scalar
+    "`eps_loss` with the training ablations of `options`: other timestep draws and truncated-SNR weights."
+    o = options or LossOptions()
+    if o.is_paper: return eps_loss(model, x0, cond, schedule, generator)
+    t = training_timesteps(len(x0), generator, o.low_fraction, o.low_max, o.band_fraction, o.band).to(x0.device)
     eps = torch.randn(x0.shape, generator=generator, dtype=x0.dtype).to(x0.device)
-    w = truncated_snr_weights(t, schedule, snr_weight_max)
-    pred = model(add_noise(x0, eps, t, schedule), t, cond)
-    if snr_weight_max == 1: return (pred - eps).pow(2).sum() / x0.shape[0]   # the paper's loss, bit for bit
-    return ((pred - eps).pow(2).flatten(1).sum(1) * w).sum() / x0.shape[0]
+    err = (model(add_noise(x0, eps, t, schedule), t, cond) - eps).pow(2)
+    if o.snr_weight_max == 1: return err.sum() / len(x0)
+    return (err.flatten(1).sum(1) * truncated_snr_weights(t, schedule, o.snr_weight_max)).sum() / len(x0)
 
 # %% ../nbs/07_diffusion.ipynb #c263f3b3
 SPACINGS = ('linear', 'quadratic')
@@ -283,6 +316,7 @@ def at_reference_age(cond, age:float):
     if not hasattr(cond, 'age'): raise ValueError("age guidance needs a condition with an `age` field.")
     return replace(cond, age=torch.where(cond.age.isnan(), cond.age, torch.full_like(cond.age, float(age))))
 
+# %% ../nbs/07_diffusion.ipynb #c26e3073
 def guidance_branches(cond, text_scale=1., patient_scale=1., age_scale=1., negative=None,
                       age_reference=AGE_CENTER): # years: the age guidance's contrast, the centre of the age normalisation
     "The (weight, condition) pairs of the guided prediction; zero weights are dropped."

@@ -21,14 +21,15 @@ from .vae import VAE, VAEConfig, kl_weight, vae_loss
 from .data import ECGCache
 from .core import LEADS, atomic_write, validate_report, validate_age, validate_hr, validate_sex
 from .conditioning import Condition, SEX_CODES, encode_conditions, drop_conditions, split_report
-from .diffusion import NoiseSchedule, add_noise, eps_loss, training_timesteps, truncated_snr_weights
+from .diffusion import NoiseSchedule, add_noise, LossOptions, ablation_loss
 
 # %% auto #0
-__all__ = ['RUN_SETTINGS', 'T_BUCKETS', 'TRAINABLE', 'TrainConfig', 'lr_factor', 'batch_indices', 'step_generator',
-           'weighted_batch_indices', 'model_device', 'ema_update', 'save_checkpoint', 'read_checkpoint',
-           'load_checkpoint', 'train', 'r2_per_lead', 'r2_pooled', 'VAETask', 'reconstruct', 'latent_scale',
-           'train_vae', 'load_trained', 'encode_latents', 'LatentSet', 'statement_balance_weights', 'training_domain',
-           'age_balance_weights', 'DenoiserTask', 'warm_start', 'freeze_except', 'train_denoiser', 'run_domain',
+__all__ = ['RUN_SETTINGS', 'LOSS_SETTINGS', 'T_BUCKETS', 'TRAINABLE', 'TrainConfig', 'loss_options', 'loss_settings', 'lr_factor',
+           'batch_indices', 'step_generator', 'weighted_batch_indices', 'model_device', 'ema_update', 'save_checkpoint',
+           'read_checkpoint', 'load_checkpoint', 'train_step', 'train', 'r2_per_lead', 'r2_pooled', 'VAETask',
+           'reconstruct', 'latent_scale', 'train_vae', 'load_trained', 'encode_latents', 'LatentSet',
+           'valid_condition_rows', 'statement_balance_weights', 'training_domain', 'age_balance_weights',
+           'DenoiserTask', 'warm_start', 'freeze_except', 'initial_denoiser', 'train_denoiser', 'run_domain',
            'check_run_config']
 
 # %% ../nbs/08_train.ipynb #2ffe18ce
@@ -140,16 +141,25 @@ RUN_SETTINGS = {   # per kind of run, its settings besides "train" and their che
     'clip': dict(model=_clip_model)}
 
 # %% ../nbs/08_train.ipynb #6681caa1
-_DRAWS = dict(low_t_fraction=('low_fraction', 0.), low_t_max=('low_max', 250), band_t_fraction=('band_fraction', 0.),
-              band_t=('band', (400, 900)))   # setting: its `training_timesteps` argument and its default in `train_denoiser`
+LOSS_SETTINGS = dict(low_t_fraction='low_fraction', low_t_max='low_max', band_t_fraction='band_fraction', band_t='band',
+                     snr_weight_max='snr_weight_max')   # a denoiser run's loss settings: the `LossOptions` field of each
 
+def loss_options(settings:dict)->LossOptions: # a run's settings: those named in `LOSS_SETTINGS` are read, the rest default
+    "The `LossOptions` (chapter `diffusion`) of a denoiser run's settings; a bad value is one sentence naming the setting."
+    try: return LossOptions(**{field: settings[k] for k, field in LOSS_SETTINGS.items() if k in settings})
+    except ValueError as e:
+        key = next((k for k, field in LOSS_SETTINGS.items() if k != field and str(e).startswith(field + ' ')), None)
+        raise ValueError(f"{key}: {e}" if key else str(e)) from None
+
+def loss_settings(options:LossOptions)->dict: # {run-config key: value}, as a run's config.json records them
+    "The run settings of `options`: the way back from `loss_options`."
+    return {k: list(v) if isinstance(v, tuple) else v for k, field in LOSS_SETTINGS.items() for v in [getattr(options, field)]}
+
+# %% ../nbs/08_train.ipynb #0146c807
 def _check_settings(kind:str, settings:dict)->dict: # the settings, values as the training function takes them
-    "Check a `kind` run's settings (all but its training settings) against `RUN_SETTINGS`; a denoiser's timestep draws together."
+    "Check a `kind` run's settings (all but its training settings) against `RUN_SETTINGS`; a denoiser's loss settings together."
     out = {k: _checked(k, v, RUN_SETTINGS[kind][k]) for k, v in settings.items()}
-    if kind == 'denoiser':
-        try: training_timesteps(1, **{arg: out.get(k, default) for k, (arg, default) in _DRAWS.items()})
-        except ValueError as e:
-            raise ValueError(f"{next((k for k, (arg, _) in _DRAWS.items() if str(e).startswith(arg + ' ')), 'timestep draws')}: {e}") from None
+    if kind == 'denoiser': loss_options(out)
     return out
 
 # %% ../nbs/08_train.ipynb #b76f68a1
@@ -321,6 +331,23 @@ def _setup(task, config, out_dir, accelerator, resume):
     model, opt = acc.prepare(model, opt)
     return acc, model, ema.to(acc.device), opt, start, ckpt
 
+# %% ../nbs/08_train.ipynb #23782790
+def train_step(task, model, ema, opt, acc, # the task, the prepared model, its EMA, the optimizer and the `Accelerator`
+               config:TrainConfig, step:int)->tuple: # (loss, logs, gradient norm)
+    "One optimizer step; its learning rate, batch and random draws are functions of `step` alone. The EMA follows."
+    for g in opt.param_groups: g['lr'] = config.lr * lr_factor(step, config.steps, config.warmup_steps, config.min_lr_ratio)
+    model.train()
+    rank, world, weights = acc.process_index, acc.num_processes, getattr(task, 'sample_weights', None)
+    idx = (batch_indices(step, task.n_train, config.batch_size, config.seed, rank, world) if weights is None else
+           weighted_batch_indices(step, weights, config.batch_size, config.seed, rank, world))
+    loss, logs = task.loss(model, task.batch(idx), step_generator(config.seed, step, rank), step * config.batch_size / task.n_train)
+    opt.zero_grad(set_to_none=True)
+    acc.backward(loss)
+    gnorm = acc.clip_grad_norm_(model.parameters(), config.grad_clip) if config.grad_clip else torch.tensor(float('nan'))
+    opt.step()
+    ema_update(ema, acc.unwrap_model(model), config.ema_decay, step)
+    return loss, logs, gnorm
+
 # %% ../nbs/08_train.ipynb #b0fa9bef
 def train(task, # provides model, n_train, model_config, batch(idx), loss(model, batch, generator, epoch), validate(model)
           config:TrainConfig, out_dir, # where last.safetensors, metrics.jsonl and config.json go
@@ -331,22 +358,12 @@ def train(task, # provides model, n_train, model_config, batch(idx), loss(model,
     out_dir = Path(out_dir)
     meta, saved = _run_meta(task, config, out_dir, resume, allow_changes)   # a refused resume fails before anything is loaded or written
     acc, model, ema, opt, start, ckpt = _setup(task, config, out_dir, accelerator, saved is not None)
-    rank, world, domain = acc.process_index, acc.num_processes, {'domain': task.domain} if hasattr(task, 'domain') else {}
+    domain = {'domain': task.domain} if hasattr(task, 'domain') else {}
     if acc.is_main_process:   # the training domain goes into config.json only, not into every checkpoint
         _write(out_dir/'config.json', lambda t: Path(t).write_text(json.dumps(meta | domain, indent=1)), 'the run configuration')
     bar = tqdm(range(start, config.steps), initial=start, total=config.steps, disable=not (progress and acc.is_main_process))
     for step in bar:
-        for g in opt.param_groups: g['lr'] = config.lr * lr_factor(step, config.steps, config.warmup_steps, config.min_lr_ratio)
-        model.train()
-        weights = getattr(task, 'sample_weights', None)
-        idx = (batch_indices(step, task.n_train, config.batch_size, config.seed, rank, world) if weights is None else
-               weighted_batch_indices(step, weights, config.batch_size, config.seed, rank, world))
-        loss, logs = task.loss(model, task.batch(idx), step_generator(config.seed, step, rank), step * config.batch_size / task.n_train)
-        opt.zero_grad(set_to_none=True)
-        acc.backward(loss)
-        gnorm = acc.clip_grad_norm_(model.parameters(), config.grad_clip) if config.grad_clip else torch.tensor(float('nan'))
-        opt.step()
-        ema_update(ema, acc.unwrap_model(model), config.ema_decay, step)
+        loss, logs, gnorm = train_step(task, model, ema, opt, acc, config, step)
         done = step + 1
         if acc.is_main_process:
             bar.set_postfix(loss=f'{loss.item():.4g}')
@@ -539,6 +556,14 @@ def _valid_conditions(table:pd.DataFrame)->pd.Series:
         except ValueError as e: return str(e)
     return table.apply(why, axis=1) if len(table) else pd.Series([], dtype=str)
 
+def valid_condition_rows(latents)->tuple: # (a view of `latents` with the valid rows, a table of the others with a `reason`)
+    "The rows of a `LatentSet` that can be training conditions, and the others with the reason each is left out."
+    reasons = _valid_conditions(latents.records(np.arange(len(latents))))
+    excluded = latents.records(np.flatnonzero(reasons != '')).assign(reason=reasons[reasons != ''].values)
+    kept = copy.copy(latents)   # a view with the valid rows; the caller's set stays as it was
+    kept.rows = latents.rows[(reasons == '').to_numpy()]
+    return kept, excluded
+
 # %% ../nbs/08_train.ipynb #02a8244b
 def statement_balance_weights(reports, # one report per record
                               alpha:float=0.5)->np.ndarray: # 0: uniform; 1: each rarest statement about equally often
@@ -583,20 +608,10 @@ class DenoiserTask:
                  n_val:int=256, schedule=None,
                  balance:float=0., # `statement_balance_weights` exponent (0: uniform sampling, the paper)
                  age_balance:float=0., # `age_balance_weights` exponent (0: uniform, the paper); multiplies `balance`'s
-                 low_t_fraction:float=0., low_t_max:int=250, # share of timesteps drawn below low_t_max (0: the paper)
-                 band_t_fraction:float=0., band_t:tuple=(400, 900), # share of timesteps drawn on band_t[0]…band_t[1] (0: the paper)
-                 snr_weight_max:float=1.): # cap of the truncated-SNR loss weights (1: the paper's unweighted loss)
+                 loss:LossOptions=None): # the training ablations of chapter `diffusion`; None: the paper's loss
         self.model, self.encoder, self.p_text, self.p_patient = denoiser, encoder, p_text, p_patient
-        self.schedule = schedule or NoiseSchedule.paper()
-        band_t = tuple(band_t)   # a JSON config gives a list
-        self.loss_options = dict(low_fraction=low_t_fraction, low_max=low_t_max, band_fraction=band_t_fraction, band=band_t,
-                                 snr_weight_max=snr_weight_max)
-        training_timesteps(1, low_fraction=low_t_fraction, low_max=low_t_max, band_fraction=band_t_fraction, band=band_t)   # checks now, not at step 1
-        truncated_snr_weights(torch.ones(1), self.schedule, snr_weight_max)
-        reasons = _valid_conditions(train.records(np.arange(len(train))))
-        self.excluded = train.records(np.flatnonzero(reasons != '')).assign(reason=reasons[reasons != ''].values)
-        self.data = copy.copy(train)   # a view with the valid rows; the caller's set stays as it was
-        self.data.rows = train.rows[(reasons == '').to_numpy()]
+        self.schedule, self.loss_options = schedule or NoiseSchedule.paper(), loss or LossOptions()
+        self.data, self.excluded = valid_condition_rows(train)   # a record that cannot be a condition is listed, not trained on
         self.n_train = len(self.data)
         records = self.data.records(np.arange(self.n_train))
         self.domain = training_domain(records)   # what the model will have seen
@@ -604,8 +619,7 @@ class DenoiserTask:
         if balance or age_balance:
             w = statement_balance_weights(records.report, balance) * age_balance_weights(records.age, age_balance)
             self.sample_weights = w / w.mean()
-        self.task_config = dict(p_text=p_text, p_patient=p_patient, balance=balance, age_balance=age_balance, low_t_fraction=low_t_fraction,
-                                low_t_max=low_t_max, band_t_fraction=band_t_fraction, band_t=list(band_t), snr_weight_max=snr_weight_max)
+        self.task_config = dict(p_text=p_text, p_patient=p_patient, balance=balance, age_balance=age_balance) | loss_settings(self.loss_options)
         self.model_config = dict(kind='denoiser', **asdict(denoiser.config), text_encoder=encoder.id)
         self._table, self._where = None, {}
         self.conditions(records)   # embed every distinct report now, once
@@ -627,16 +641,18 @@ def conditions(self:DenoiserTask, records:pd.DataFrame):
 
 @patch
 def batch(self:DenoiserTask, idx):
+    "The sorted rows `idx` and their conditions."
     idx = np.sort(idx)
     return idx, self.conditions(self.data.records(idx))
 
 @patch
 def loss(self:DenoiserTask, model, batch, generator, epoch):
+    "The ε-loss of a batch: `eps_loss`, or `ablation_loss` when the task's `loss_options` turn an ablation on."
     idx, cond = batch
     dev = model_device(model)   # draws come from the CPU generator (reproducible anywhere), then move
     z = self.data.sample(idx, generator).to(dev)
     cond = drop_conditions(cond, self.p_text, self.p_patient, generator).to(dev)
-    return eps_loss(model, z, cond, self.schedule, generator, **self.loss_options), {}
+    return ablation_loss(model, z, cond, self.schedule, generator, self.loss_options), {}
 
 # %% ../nbs/08_train.ipynb #470202f6
 @patch
@@ -687,6 +703,22 @@ def freeze_except(model:nn.Module, trainable='all', # a name in `TRAINABLE`, or 
     if n == 0: raise ValueError(f"trainable {trainable!r} matches none of the model's parameters.")
     return n
 
+# %% ../nbs/08_train.ipynb #29c5de3b
+def initial_denoiser(encoder, # the text encoder: its `dim` sizes the model; an `init` model must share its `id`
+                     preset:str='cpu', mode:str='tokens', text_film:bool=False, ada_hidden:int=0, # see `DenoiserConfig`
+                     trainable='all', # see `freeze_except`
+                     init=None)->nn.Module: # see `train_denoiser`; None: a fresh initialisation
+    "A denoiser preset sized for `encoder`, with the gradients `trainable` asks for, warm-started from `init` if given."
+    from diffusets_nb.denoiser import Denoiser, DenoiserConfig
+    model = Denoiser(DenoiserConfig.preset(preset, text_dim=encoder.dim, mode=mode, text_film=text_film, ada_hidden=ada_hidden))
+    freeze_except(model, trainable)   # a bad setting fails before the initial weights load; loading keeps the flags
+    if init is None: return model
+    start = load_trained(init, part='denoiser')
+    if start.text_encoder_id != encoder.id:
+        raise ValueError(f"{init} was trained with text encoder {start.text_encoder_id!r}, not {encoder.id!r}.")
+    warm_start(model, start.state_dict())
+    return model
+
 # %% ../nbs/08_train.ipynb #06a95c9d
 def train_denoiser(latent_dir, # a folder written by `encode_latents`
                    out_dir, # run folder
@@ -704,22 +736,15 @@ def train_denoiser(latent_dir, # a folder written by `encode_latents`
                    **train_config)->nn.Module: # `TrainConfig` fields
     "Train a denoiser preset on pre-computed latents (resuming when `out_dir` holds a checkpoint); returns the EMA model."
     from diffusets_nb.conditioning import default_encoder
-    from diffusets_nb.denoiser import Denoiser, DenoiserConfig
     given = locals()
     s = _check_settings('denoiser', {k: given[k] for k in RUN_SETTINGS['denoiser'] if k != 'encoder'})   # the encoder is an object here
     config, lat = TrainConfig.from_dict(train_config), LatentSet(latent_dir)
     encoder = default_encoder() if encoder is None else encoder
     torch.manual_seed(config.seed)
-    model = Denoiser(DenoiserConfig.preset(preset, text_dim=encoder.dim, mode=mode, text_film=text_film, ada_hidden=s['ada_hidden']))
-    freeze_except(model, trainable)   # a bad setting fails before the initial weights load; loading keeps the flags
-    if init is not None and not (Path(out_dir)/'last.safetensors').exists():   # a resumed run keeps its checkpoint
-        start = load_trained(init, part='denoiser')
-        if start.text_encoder_id != encoder.id:
-            raise ValueError(f"{init} was trained with text encoder {start.text_encoder_id!r}, not {encoder.id!r}.")
-        warm_start(model, start.state_dict())
+    resuming = (Path(out_dir)/'last.safetensors').exists()   # a resumed run keeps its checkpoint, whatever `init` says
+    model = initial_denoiser(encoder, preset, mode, text_film, s['ada_hidden'], trainable, None if resuming else init)
     task = DenoiserTask(model, lat.split('train'), encoder, lat.split('val'), p_text, p_patient, n_val,
-                        balance=balance, age_balance=age_balance, low_t_fraction=low_t_fraction, low_t_max=s['low_t_max'],
-                        band_t_fraction=band_t_fraction, band_t=s['band_t'], snr_weight_max=snr_weight_max)
+                        balance=balance, age_balance=age_balance, loss=loss_options(s))
     task.task_config['trainable'] = trainable
     if init is not None: task.task_config['init'] = str(init)
     return train(task, config, out_dir, progress=progress, stop_after=stop_after, allow_changes=allow_changes)
