@@ -810,6 +810,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                       'diffusets_nb.phantom._sample_params': ('phantom.html#_sample_params', 'diffusets_nb/phantom.py'),
                                       'diffusets_nb.phantom._sample_patient': ('phantom.html#_sample_patient', 'diffusets_nb/phantom.py'),
                                       'diffusets_nb.phantom._scaled_qrs': ('phantom.html#_scaled_qrs', 'diffusets_nb/phantom.py'),
+                                      'diffusets_nb.phantom._simulate_params': ('phantom.html#_simulate_params', 'diffusets_nb/phantom.py'),
                                       'diffusets_nb.phantom._solve_axis': ('phantom.html#_solve_axis', 'diffusets_nb/phantom.py'),
                                       'diffusets_nb.phantom._source_ids': ('phantom.html#_source_ids', 'diffusets_nb/phantom.py'),
                                       'diffusets_nb.phantom._st_finding': ('phantom.html#_st_finding', 'diffusets_nb/phantom.py'),

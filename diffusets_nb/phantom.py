@@ -56,6 +56,7 @@ def make_report(findings # statements in any order, without a summary
 
 # %% ../nbs/02_phantom.ipynb #83d11aa9
 def _logistic(x): return 1 / (1 + math.exp(-x))
+def _chance(rng, finding, age, male, factor=1.0): return rng.random() < factor * PRIOR[finding](age, male)
 
 PRIOR = {  # finding -> probability as a function of (age in years, male: bool)
     'Atrial fibrillation':            lambda age, male: _logistic(-2.5 + 0.06 * (age - 65) + 0.2 * male),
@@ -76,8 +77,6 @@ PRIOR = {  # finding -> probability as a function of (age in years, male: bool)
 }
 
 # %% ../nbs/02_phantom.ipynb #edf75cfa
-def _chance(rng, finding, age, male, factor=1.0): return rng.random() < factor * PRIOR[finding](age, male)
-
 def _sample_findings(rng, age:float, male:bool)->list:
     "Draw a plausible set of findings (no summary) for one patient."
     f = []
@@ -125,22 +124,18 @@ def _sample_params(rng, age:float, sex:str, findings:list)->dict:
                tn(1.35 * (1 - 0.006 * (age - 50)) * (1.08 if male else 0.92) * rng.lognormal(0, 0.2), 0.01, 0.8, 2.6))
     st = ('inferior' if 'ST elevation, inferior' in f else 'anterior' if 'ST elevation, anterior' in f
           else 'depression' if 'ST depression' in f else '')
-    return dict(
-        age=age, sex=sex, rhythm='af' if af else 'sinus', hr=hr,
+    return dict(age=age, sex=sex, rhythm='af' if af else 'sinus', hr=hr,
         pr=np.nan if af else rng.uniform(235, _longest_pr(hr)) if '1st degree A-V block' in f else tn(150 + 0.5 * (age - 50), 14, 125, 185),
         p_dur=tn(98 + 0.25 * (age - 50), 7, 82, 115), p_amp=rng.uniform(0.09, 0.15) * min(1.0, math.sqrt(qrs_amp)),
         qrs=rng.uniform(140, 170) if bbb else tn(88 + 5 * male, 5, 78, 100), bbb=bbb,
-        qtc=tn(405 + 15 * (not male) + 0.3 * (age - 50), 14, 370, 470) + (30 if bbb else 0),
-        axis=axis, qrs_amp=qrs_amp,
+        qtc=tn(405 + 15 * (not male) + 0.3 * (age - 50), 14, 370, 470) + (30 if bbb else 0), axis=axis, qrs_amp=qrs_amp,
         sokolow=rng.uniform(3.9, 5.2) if 'Left ventricular hypertrophy' in f else np.nan,
         t_amp=0.3 * math.sqrt(qrs_amp / 1.35) * rng.lognormal(0, 0.15), t_inversion='T wave inversion' in f,
-        st=st, st_mv=dict(inferior=rng.uniform(0.15, 0.3), anterior=rng.uniform(0.18, 0.35),
-                          depression=rng.uniform(0.12, 0.25)).get(st, 0.0),
-        pvcs=int(rng.choice([1, 1, 1, 2])) if 'Premature ventricular complexes' in f else 0,
-        pvc_focus=str(rng.choice(['RV', 'LV'])), pvc_qrs=rng.uniform(160, 190), pvc_coupling=rng.uniform(0.55, 0.7),
-        af_cv=rng.uniform(0.18, 0.3), f_hz=rng.uniform(5, 8), f_amp=rng.uniform(0.04, 0.09) * float(np.clip(qrs_amp / 1.2, 0.5, 1)),
-        rsa=rng.uniform(0.01, 0.05) * (1.5 - age / 100), resp_hz=rng.uniform(0.2, 0.33),
-        noise=rng.uniform(0.003, 0.015), wander=rng.uniform(0.005, 0.03))
+        st=st, st_mv=dict(inferior=rng.uniform(0.15, 0.3), anterior=rng.uniform(0.18, 0.35), depression=rng.uniform(0.12, 0.25)).get(st, 0.0),
+        pvcs=int(rng.choice([1, 1, 1, 2])) if 'Premature ventricular complexes' in f else 0, pvc_focus=str(rng.choice(['RV', 'LV'])),
+        pvc_qrs=rng.uniform(160, 190), pvc_coupling=rng.uniform(0.55, 0.7), af_cv=rng.uniform(0.18, 0.3), f_hz=rng.uniform(5, 8),
+        f_amp=rng.uniform(0.04, 0.09) * float(np.clip(qrs_amp / 1.2, 0.5, 1)), rsa=rng.uniform(0.01, 0.05) * (1.5 - age / 100),
+        resp_hz=rng.uniform(0.2, 0.33), noise=rng.uniform(0.003, 0.015), wander=rng.uniform(0.005, 0.03))
 
 # %% ../nbs/02_phantom.ipynb #2bdd617a
 def _record_rng(seed:int, i:int, stream:int): return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i, stream)))
@@ -244,6 +239,7 @@ def _scaled_qrs(p:dict):
     tab['mu'] -= _support(tab, np.arange(-0.05, 0.3, 0.001))[0]                         # QRS onset at t = 0
     return tab
 
+# %% ../nbs/02_phantom.ipynb #f1b3fc64
 def _pvc_table(p:dict, sinus_qrs:dict, qt:float):
     "A wide ectopic beat from the RV or LV, with a discordant T wave and no P wave."
     d, focus = p['pvc_qrs'] / 1000, p['pvc_focus'].lower()
@@ -265,6 +261,7 @@ def _t_table(p:dict, qrs:dict, qt:float):
     if p['t_inversion']: v = -v
     return _table([(tp, sl, sr, v)]), _table([(qt + 0.05, 0.035, 0.035, 0.1 * v)]), tp
 
+# %% ../nbs/02_phantom.ipynb #4a63b221
 def _p_table(p:dict):
     "Two-component P wave: right atrium first, left atrium 30 % of the P duration later."
     if p['rhythm'] == 'af': return _table([])
@@ -372,6 +369,25 @@ def _wander_and_noise(p:dict, rng, t:np.ndarray)->np.ndarray:
     breath = np.sin(2 * np.pi * p['resp_hz'] * t + rng.uniform(0, 2 * np.pi))
     return np.outer(rng.normal(0, p['wander'], 8), breath) + rng.normal(0, p['noise'], (8, len(t)))
 
+# %% ../nbs/02_phantom.ipynb #17ffc82a
+def _record_truth(p, model, onsets, pvc, fs, duration)->dict:
+    "RR series, HR and the MIMIC-style fiducials of the first complete conducted beat."
+    r = onsets + np.where(pvc, model['pvc_r_peak'], model['r_peak'])
+    r = r[(r >= 0) & (r < duration)]
+    rr = np.diff(r) * 1000
+    m = model['marks']
+    first = 'p_onset' if p['rhythm'] == 'sinus' else 'qrs_onset'
+    full = np.flatnonzero(~pvc & (onsets + m[first] >= 0) & (onsets + m['t_end'] < duration))
+    k = onsets[full[0]] if len(full) else np.nan
+    idx = lambda x: float(np.round((k + x) * fs)) if np.isfinite(k + x) else np.nan
+    tr = model['truth']
+    rr_interval = float(np.round(rr.mean()))    # MIMIC's rr_interval: whole milliseconds
+    return dict(hr=60000 / rr_interval, rr_interval=rr_interval, rr_ms=json.dumps(np.round(rr, 1).tolist()),
+                rr_cv=rr.std() / rr.mean(), n_beats=len(r), n_pvc=int(pvc[(onsets >= 0) & (onsets < duration)].sum()),
+                **{name: idx(x) for name, x in m.items()}, **tr,
+                qtc_ms=tr['qt_ms'] / math.sqrt(rr.mean() / 1000),
+                p_axis=np.round(tr['p_axis_deg']), qrs_axis=np.round(tr['axis_deg']), t_axis=np.round(tr['t_axis_deg']))
+
 # %% ../nbs/02_phantom.ipynb #aec1c43b
 def render(params,                     # one row of `sample_conditions` (dict or Series)
            fs:float=FS_RAW,            # sampling rate in Hz
@@ -393,25 +409,6 @@ def render(params,                     # one row of `sample_conditions` (dict or
     signal = derive_limb_leads(eight).astype(np.float32)
     return signal, _record_truth(p, model, onsets, pvc, fs, duration)
 
-# %% ../nbs/02_phantom.ipynb #17ffc82a
-def _record_truth(p, model, onsets, pvc, fs, duration)->dict:
-    "RR series, HR and the MIMIC-style fiducials of the first complete conducted beat."
-    r = onsets + np.where(pvc, model['pvc_r_peak'], model['r_peak'])
-    r = r[(r >= 0) & (r < duration)]
-    rr = np.diff(r) * 1000
-    m = model['marks']
-    first = 'p_onset' if p['rhythm'] == 'sinus' else 'qrs_onset'
-    full = np.flatnonzero(~pvc & (onsets + m[first] >= 0) & (onsets + m['t_end'] < duration))
-    k = onsets[full[0]] if len(full) else np.nan
-    idx = lambda x: float(np.round((k + x) * fs)) if np.isfinite(k + x) else np.nan
-    tr = model['truth']
-    rr_interval = float(np.round(rr.mean()))    # MIMIC's rr_interval: whole milliseconds
-    return dict(hr=60000 / rr_interval, rr_interval=rr_interval, rr_ms=json.dumps(np.round(rr, 1).tolist()),
-                rr_cv=rr.std() / rr.mean(), n_beats=len(r), n_pvc=int(pvc[(onsets >= 0) & (onsets < duration)].sum()),
-                **{name: idx(x) for name, x in m.items()}, **tr,
-                qtc_ms=tr['qt_ms'] / math.sqrt(rr.mean() / 1000),
-                p_axis=np.round(tr['p_axis_deg']), qrs_axis=np.round(tr['axis_deg']), t_axis=np.round(tr['t_axis_deg']))
-
 # %% ../nbs/02_phantom.ipynb #1a5f316d
 LABEL_RULES = dict(brady_hr=60, tachy_hr=100, avb1_pr_ms=200, bbb_qrs_ms=120, lad_axis=-30, rad_axis=90,
                    low_voltage_mv=0.5, lvh_sokolow_mv=3.5, st_mv=0.1)  # the thresholds behind each statement
@@ -424,7 +421,7 @@ def _st_finding(truth:dict)->str: # '', 'inferior', 'anterior' or 'depression' f
         if count(ST_LEADS[kind], 1) >= 2: return kind
     return 'depression' if count(ST_LEADS['depression'], -1) >= 2 else ''
 
-
+# %% ../nbs/02_phantom.ipynb #2dd352ea
 def findings_from_truth(p:dict,     # the record's parameters (rhythm, bbb, st, t_inversion)
                         truth:dict  # the record's ground truth (`render`'s second output)
                        )->list:     # the statements, in `STATEMENTS` order, without the summary
@@ -467,6 +464,23 @@ def generate(n:int,               # number of records (at least 1)
 # %% ../nbs/02_phantom.ipynb #076ac505
 _RHYTHMS, _BBBS, _STS = ('sinus', 'af'), ('', 'LBBB', 'RBBB'), ('', 'inferior', 'anterior', 'depression')
 
+def _simulate_params(a:dict)->dict: # `simulate`'s arguments -> one parameter row for `render`
+    "The checked parameter row of a hand-made record; what `simulate` does not take gets a typical adult value."
+    for name, ok in (('rhythm', _RHYTHMS), ('bbb', _BBBS), ('st', _STS)):
+        if a[name] not in ok: raise ValueError(f"{name} must be one of {ok}; got {a[name]!r}.")
+    for name, lo, hi, unit in (('hr', 30, 200, 'bpm'), ('pr', 80, 400, 'ms'), ('qrs', 60, 220, 'ms'),
+                               ('qrs_amp', 0.05, 5, 'mV'), ('st_mv', 0, 1, 'mV'), ('pvcs', 0, 3, 'PVCs')):
+        if not lo <= a[name] <= hi: raise ValueError(f"{name} must be between {lo} and {hi} {unit} for the phantom; got {a[name]}.")
+    age, sex, bbb, qrs_amp = validate_age(a['age'], allow_missing=False), validate_sex(a['sex']), a['bbb'], a['qrs_amp']
+    qtc = a['qtc'] if a['qtc'] is not None else 405 + 15 * (sex == 'F') + 0.3 * (age - 50) + (30 if bbb else 0)
+    return dict(age=age, sex=sex, rhythm=a['rhythm'], hr=float(a['hr']), pr=np.nan if a['rhythm'] == 'af' else float(a['pr']),
+                p_dur=100., p_amp=0.12, qrs=float(a['qrs']), bbb=bbb, qtc=float(qtc), axis=float(a['axis']), qrs_amp=float(qrs_amp),
+                sokolow=np.nan if a['sokolow'] is None else float(a['sokolow']), t_amp=0.3 * math.sqrt(qrs_amp / 1.35),
+                t_inversion=bool(a['t_inversion']), st=a['st'], st_mv=float(a['st_mv']), pvcs=int(a['pvcs']), pvc_focus='RV',
+                pvc_qrs=160., pvc_coupling=0.62, af_cv=0.22, f_hz=6.5, f_amp=0.07, rsa=0.03, resp_hz=0.25, noise=a['noise'],
+                wander=a['wander'])
+
+# %% ../nbs/02_phantom.ipynb #0ed3d59f
 def simulate(hr:float=70.,          # heart rate in bpm (30–200)
              rhythm:str='sinus',    # 'sinus' or 'af' (atrial fibrillation)
              pr:float=160.,         # PR interval in ms (sinus only)
@@ -488,21 +502,10 @@ def simulate(hr:float=70.,          # heart rate in bpm (30–200)
              seed:int=0,            # seed for timing jitter and noise
             )->ECGBatch:            # one record with its ground truth in `meta`
     "Render one phantom ECG from explicit physiological parameters."
-    for name, val, ok in (('rhythm', rhythm, _RHYTHMS), ('bbb', bbb, _BBBS), ('st', st, _STS)):
-        if val not in ok: raise ValueError(f"{name} must be one of {ok}; got {val!r}.")
-    for name, val, lo, hi, unit in (('hr', hr, 30, 200, 'bpm'), ('pr', pr, 80, 400, 'ms'), ('qrs', qrs, 60, 220, 'ms'),
-                                    ('qrs_amp', qrs_amp, 0.05, 5, 'mV'), ('st_mv', st_mv, 0, 1, 'mV'), ('pvcs', pvcs, 0, 3, 'PVCs')):
-        if not lo <= val <= hi: raise ValueError(f"{name} must be between {lo} and {hi} {unit} for the phantom; got {val}.")
-    age, sex = validate_age(age, allow_missing=False), validate_sex(sex)
-    qtc = qtc if qtc is not None else 405 + 15 * (sex == 'F') + 0.3 * (age - 50) + (30 if bbb else 0)
-    p = dict(age=age, sex=sex, rhythm=rhythm, hr=float(hr), pr=np.nan if rhythm == 'af' else float(pr), p_dur=100.,
-             p_amp=0.12, qrs=float(qrs), bbb=bbb, qtc=float(qtc), axis=float(axis), qrs_amp=float(qrs_amp),
-             sokolow=np.nan if sokolow is None else float(sokolow), t_amp=0.3 * math.sqrt(qrs_amp / 1.35),
-             t_inversion=bool(t_inversion), st=st, st_mv=float(st_mv), pvcs=int(pvcs), pvc_focus='RV', pvc_qrs=160.,
-             pvc_coupling=0.62, af_cv=0.22, f_hz=6.5, f_amp=0.07, rsa=0.03, resp_hz=0.25, noise=noise, wander=wander)
+    p = _simulate_params(locals())
     sig, truth = render(p, fs, seed)
     report = make_report(findings_from_truth(p, truth))
-    return ECGBatch(sig[None], fs, [report], [age], [sex], [truth['hr']], [f'simulate-{seed}'], pd.DataFrame([p | truth]))
+    return ECGBatch(sig[None], fs, [report], [p['age']], [p['sex']], [truth['hr']], [f'simulate-{seed}'], pd.DataFrame([p | truth]))
 
 # %% ../nbs/02_phantom.ipynb #8cd24c08
 PTBXL_SCP_MAP = {'ST elevation, inferior': 'INJIN', 'ST elevation, anterior': 'INJAS'}  # phantom wording -> SCP code
