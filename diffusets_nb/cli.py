@@ -106,6 +106,8 @@ def cmd_prepare(args):
     build_cache(reader, out, workers=args.workers, shard_size=args.shard_size)
 
 # %% ../nbs/14_cli.ipynb #a1bec32d
+_TRAIN_FLAGS = dict(steps=int, batch_size=int, lr=float, warmup_steps=int, seed=int, val_every=int, ckpt_every=int, log_every=int, ema_decay=float)
+
 def run_config(args)->dict:
     "The run configuration: the JSON file given with `--config`, overridden by explicit flags."
     cfg = {}
@@ -301,7 +303,6 @@ def _add_data_commands(sub):
     s.add_argument('--workers', type=int, default=2, help='reading processes'); s.add_argument('--shard-size', type=int, default=1024, help='records per shard')
 
 # %% ../nbs/14_cli.ipynb #70be4f24
-_TRAIN_FLAGS = dict(steps=int, batch_size=int, lr=float, warmup_steps=int, seed=int, val_every=int, ckpt_every=int, log_every=int, ema_decay=float)
 _TRAIN_HELP = dict(vae='train the VAE on a cache (or a corpus root, prepared into OUT/cache first)',
                    denoiser='train the denoiser on the latents written by `diffusets encode`',
                    clip="train the benchmark's ECG-text CLIP evaluator on a cache")
