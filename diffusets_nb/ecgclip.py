@@ -15,13 +15,14 @@ import pandas as pd
 import torch
 from torch import nn
 import torch.nn.functional as F
-from safetensors.torch import save_file, load_file
+from safetensors.torch import save_file
 from fastcore.basics import patch
-from .core import ECGBatch, N_SAMPLES, atomic_write
+from .core import N_SAMPLES, atomic_write
+from .batch import ECGBatch
 from .data import resample
 from .conditioning import ordered_prompt, encoder_from_name, split_report
 from .metrics import Estimate, bootstrap
-from .pipeline import write_checksums, verify_checksums, build_checked, read_json_object, check_encoder_id
+from .model_folder import write_checksums, verify_checksums, build_checked, read_json_object, check_encoder_id
 
 # %% auto #0
 __all__ = ['CLIP_DIR', 'ClipConfig', 'SqueezeExcite', 'ResNeXtBlock', 'ECGEncoder', 'TextProjection', 'ECGClip', 'clip_loss',
