@@ -124,6 +124,7 @@ def draw_sheet(ax,                      # axes to draw in (data coordinates beco
         if s.start: ax.plot([s.start / fs * speed] * 2, [b - 2.5, b + 2.5], color='k', lw=.8 * scale, gid='separator')
     ax.set(xlim=xlim, ylim=ylim, aspect='equal'); ax.axis('off')
 
+# %% ../nbs/10_plot.ipynb #862ba83a
 def draw_traces(ax,                     # axes prepared by `draw_sheet` with the same layout
                 signal,                 # (12, T) in mV, canonical lead order
                 fs:float,               # sampling rate in Hz
