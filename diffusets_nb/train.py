@@ -448,6 +448,7 @@ def train_vae(cache_dir, # an `ECGCache` folder (see `build_cache`)
     return vae
 
 # %% ../nbs/08_train.ipynb #3cca7dd8
+from .denoiser import Denoiser, DenoiserConfig
 from .model_folder import model_dir, read_model_config, load_parts
 
 def _json_or_empty(path)->dict: # {} unless the file holds a JSON object
@@ -469,7 +470,6 @@ def load_trained(run_dir, # a folder written by `train`; with `part`, also a sav
                  weights:str='ema', # 'ema' or 'model'
                  part:str=None)->nn.Module: # 'vae' or 'denoiser': the model expected (needed for a saved model folder)
     "Rebuild a trained VAE or denoiser from a run folder (EMA or raw weights) or one part of a saved model, in eval mode."
-    from diffusets_nb.denoiser import Denoiser, DenoiserConfig
     if part not in (None, 'vae', 'denoiser'): raise ValueError(f"part must be 'vae' or 'denoiser'; got {part!r}.")
     run_dir = Path(run_dir); run_cfg = _json_or_empty(run_dir/'config.json')
     if (part is not None and not run_dir.exists()) or 'format' in run_cfg:   # a name or a saved model
