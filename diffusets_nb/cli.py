@@ -207,7 +207,8 @@ def write_generated(parts, # the `ECGBatch` parts of `DiffuSETS.iter_generate` (
     "WFDB records, PNG sheets (and an overview.png of up to 12) and summary.json, part by part; returns the summary."
     import matplotlib.pyplot as plt
     from tqdm.auto import tqdm
-    from diffusets_nb.core import atomic_write, ECGBatch
+    from diffusets_nb.core import atomic_write
+    from diffusets_nb.batch import ECGBatch
     from diffusets_nb.plot import save_figure, plot_ecgs
     rows, kept, width, t0, spent = [], [], len(str(max(total - 1, 0))), time.perf_counter(), 0.
     with tqdm(total=total, desc='writing', disable=total < 2) as bar:
@@ -230,7 +231,8 @@ def write_generated(parts, # the `ECGBatch` parts of `DiffuSETS.iter_generate` (
 
 # %% ../nbs/14_cli.ipynb #2fc46d4f
 def cmd_generate(args):
-    from diffusets_nb.pipeline import DiffuSETS, OutOfDomainWarning, check_request, model_dir
+    from diffusets_nb.pipeline import DiffuSETS, OutOfDomainWarning, check_request
+    from diffusets_nb.model_folder import model_dir
     t0 = time.perf_counter()
     one = lambda v: v[0] if v and len(v) == 1 else v   # a flag given once applies to every report
     req = check_request(args.report, one(args.age), one(args.sex), one(args.hr), args.n, args.sampler, args.steps,
@@ -251,7 +253,8 @@ def cmd_generate(args):
 
 # %% ../nbs/14_cli.ipynb #ed529138
 def cmd_statements(args):
-    from diffusets_nb.pipeline import model_dir, model_domain
+    from diffusets_nb.pipeline import model_domain
+    from diffusets_nb.model_folder import model_dir
     path = model_dir(args.model); d = model_domain(path)
     if d is None: raise ValueError(f"The model in {path} records no training domain; it was saved before models recorded one.")
     span = lambda r, unit: 'unknown' if r is None else f'{r[0]:g}–{r[1]:g} {unit}'

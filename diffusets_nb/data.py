@@ -21,42 +21,26 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import *
 from .core import HR_RANGE
+from .batch import ECGBatch, write_wfdb
 
 # %% auto #0
 __all__ = ['MIMIC_LEADS', 'PTBXL_LEADS', 'MIMIC_GAIN', 'PTBXL_GAIN', 'MIMIC_MEASUREMENTS', 'N_REPORT_COLUMNS', 'SCP_STATEMENTS',
            'STATEMENT_TO_SCP', 'AXIS_STATEMENTS', 'SUMMARY_STATEMENTS', 'SCP_COLUMNS', 'PTBXL_COLUMNS', 'UNIT_SCALE',
            'MAX_HEADER_BYTES', 'RR_RANGE_MS', 'SPLITS', 'MANIFEST_COLUMNS', 'TABLE_COLUMNS', 'PTBXL_AXIS',
            'MAX_ECG_FILE_BYTES', 'MUSE_MEASUREMENTS', 'AGE_UNITS', 'MUSE_UNITS', 'LEAD_CODES', 'ECG_SOP_CLASSES',
-           'DICOM_UNITS', 'DICOM_MEASUREMENTS', 'ECG_SUFFIXES', 'SNOMED_STATEMENTS', 'LEAD_NUMBERS', 'write_wfdb',
-           'write_mimic', 'scp_codes_for', 'scp_statements_table', 'ptbxl_filename', 'write_ptbxl', 'RecordError',
-           'safe_path', 'kept_samples', 'nan_checked', 'read_record', 'resample', 'hr_from_rr', 'qrs_leads',
-           'hr_from_signal', 'patient_split', 'ECGReader', 'read_csv_table', 'age_at_ecg', 'MimicECG', 'load_all',
-           'parse_scp_codes', 'ptbxl_report', 'PTBXL', 'WFDBFolder', 'parse_xml', 'muse_info', 'twelve_leads',
-           'muse_signal', 'dicom_lead', 'read_dicom', 'rhythm_group', 'channel_mv', 'dicom_signal', 'dicom_info',
-           'sniff_format', 'read_ecg_file', 'header_info', 'ecg_file_info', 'write_muse_xml', 'write_dicom_ecg',
-           'ECGFolder', 'describe', 'open_corpus', 'build_cache', 'ECGCache']
+           'DICOM_UNITS', 'DICOM_MEASUREMENTS', 'ECG_SUFFIXES', 'SNOMED_STATEMENTS', 'LEAD_NUMBERS', 'write_mimic',
+           'scp_codes_for', 'scp_statements_table', 'ptbxl_filename', 'write_ptbxl', 'RecordError', 'safe_path',
+           'kept_samples', 'nan_checked', 'read_record', 'resample', 'hr_from_rr', 'qrs_leads', 'hr_from_signal',
+           'patient_split', 'ECGReader', 'read_csv_table', 'age_at_ecg', 'MimicECG', 'load_all', 'parse_scp_codes',
+           'ptbxl_report', 'PTBXL', 'WFDBFolder', 'parse_xml', 'muse_info', 'twelve_leads', 'muse_signal', 'dicom_lead',
+           'read_dicom', 'rhythm_group', 'channel_mv', 'dicom_signal', 'dicom_info', 'sniff_format', 'read_ecg_file',
+           'header_info', 'ecg_file_info', 'write_muse_xml', 'write_dicom_ecg', 'ECGFolder', 'describe', 'open_corpus',
+           'build_cache', 'ECGCache']
 
 # %% ../nbs/01_data.ipynb #38164a6d
 MIMIC_LEADS = ('I', 'II', 'III', 'aVR', 'aVF', 'aVL', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6')  # header order
 PTBXL_LEADS = ('I', 'II', 'III', 'AVR', 'AVL', 'AVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6')  # header order
 MIMIC_GAIN, PTBXL_GAIN = 200.0, 1000.0   # ADC units per mV
-
-def write_wfdb(path, # record path without extension, e.g. root/'records500/00000/00001_hr'
-               signal:np.ndarray, # (12, T) in mV, canonical `LEADS` order (nan is stored as WFDB's invalid sample)
-               names=LEADS, # lead names in the order the file stores them
-               gain:float=MIMIC_GAIN, # ADC units per mV
-               fs:float=FS_RAW, # sampling rate in Hz
-               when:pd.Timestamp=None, # recording start, written in the header when given
-               comments:list=None): # header comment lines (without '#'), one line each; non-ASCII as \uXXXX escapes
-    "Write one 16-bit WFDB record (`.hea` + `.dat`), leads reordered by name, atomically."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    x = np.asarray(signal, dtype=np.float64)[[LEADS.index(canonical_lead(n)) for n in names]]
-    extra = {} if when is None else dict(base_time=when.time(), base_date=when.date())
-    if comments: extra['comments'] = [' '.join(str(c).split()).encode('ascii', 'backslashreplace').decode() for c in comments]
-    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
-        wfdb.wrsamp(path.name, fs=fs, units=['mV']*len(names), sig_name=list(names), p_signal=x.T,
-                    fmt=['16']*len(names), adc_gain=[gain]*len(names), baseline=[0]*len(names), write_dir=tmp, **extra)
-        for ext in ('.dat', '.hea'): os.replace(Path(tmp)/(path.name + ext), path.parent/(path.name + ext))
 
 # %% ../nbs/01_data.ipynb #ae93b1a9
 def _merge_csv(path, rows:pd.DataFrame, keys:list, keep='last', **kw):

@@ -15,13 +15,14 @@ import pandas as pd
 import torch
 from torch import nn
 import torch.nn.functional as F
-from safetensors.torch import save_file, load_file
+from safetensors.torch import save_file
 from fastcore.basics import patch
-from .core import ECGBatch, N_SAMPLES, atomic_write
-from .data import resample
+from .core import N_SAMPLES, atomic_write
+from .batch import ECGBatch
+from .data import resample, ECGCache
 from .conditioning import ordered_prompt, encoder_from_name, split_report
 from .metrics import Estimate, bootstrap
-from .pipeline import write_checksums, verify_checksums, build_checked, read_json_object, check_encoder_id
+from .model_folder import write_checksums, verify_checksums, build_checked, read_json_object, check_encoder_id
 
 # %% auto #0
 __all__ = ['CLIP_DIR', 'ClipConfig', 'SqueezeExcite', 'ResNeXtBlock', 'ECGEncoder', 'TextProjection', 'ECGClip', 'clip_loss',
@@ -112,6 +113,7 @@ def report_embeddings(reports, encoder)->tuple[np.ndarray, torch.Tensor]:
     codes, uniques = pd.factorize(pd.Series(list(reports), dtype=str))
     return codes, encoder([ordered_prompt(r) for r in uniques])
 
+# %% ../nbs/12_ecgclip.ipynb #096984e0
 class ClipTask:
     "Train an `ECGClip` on cached records (`ECGCache`) and their reports; validation on a fixed held-out subset."
     def __init__(self, clip:ECGClip, train, val=None, encoder=None, n_val:int=512):
@@ -158,14 +160,14 @@ def validate(self:ClipTask, model)->dict:
                 top1=retrieval_top1(e, u, codes), n_reports=len(text))
 
 # %% ../nbs/12_ecgclip.ipynb #3a087052
+from .train import TrainConfig, train
+
 def train_clip(cache_dir, # an `ECGCache` folder (see `build_cache`)
                out_dir, # run folder: last.safetensors, metrics.jsonl, config.json
                config:ClipConfig=None, encoder=None, # the text encoder (default: the one `config` names)
                n_val:int=512, progress:bool=True, stop_after:int=None,
                **train_config)->ECGClip: # `TrainConfig` fields
     "Train the ECG–text CLIP model on a cached corpus (resuming when `out_dir` holds a checkpoint)."
-    from diffusets_nb.train import TrainConfig, train
-    from diffusets_nb.data import ECGCache
     tc, cache = TrainConfig.from_dict(train_config), ECGCache(cache_dir)   # one sentence for an unknown or bad setting
     torch.manual_seed(tc.seed)
     task = ClipTask(ECGClip(config), cache.split('train'), cache.split('val'), encoder, n_val)
@@ -255,6 +257,7 @@ def statement_retrieval(clip:ECGClip, ecg_feats, reports, encoder=None)->dict:
     return dict(n_statements=len(statements), top1_statement=float(np.mean([statements[b] in h for b, h in zip(best, held)])),
                 top1_statement_majority=float(max(np.mean([s in h for h in held]) for s in statements)))  # always the commonest
 
+# %% ../nbs/12_ecgclip.ipynb #014e0e1e
 _CLIP_CARD = """# ECG–text CLIP evaluator
 
 The feature space of `diffusets_nb`'s benchmark (chapter `ecgclip`): a 1-D ResNeXt ECG encoder with
@@ -281,12 +284,12 @@ On {n_records} test-split records ({n_reports} distinct reports), patients never
 | same, always guessing the commonest statement | {top1_statement_majority:.1%} |
 """
 
+# %% ../nbs/12_ecgclip.ipynb #17fffbec
 def freeze_clip(run_dir, # a finished `train_clip` run
                 cache_dir, # the cache it trained on: its test split gives the held-out figures
                 out_dir, corpus:str=None, # words for the card, e.g. 'the phantom corpus (24,000 records, seed 0)'
                 n_heldout:int=2048)->Path:
     "Save a trained CLIP run as a frozen model folder, with its held-out figures in config.json and model_card.md."
-    from diffusets_nb.data import ECGCache
     clip, run = load_clip(run_dir), json.loads((Path(run_dir)/'config.json').read_text())['train']
     test = ECGCache(cache_dir).split('test')
     if not len(test): raise ValueError(f"Cache {cache_dir} has no test split to measure the CLIP model on.")

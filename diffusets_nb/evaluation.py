@@ -14,7 +14,8 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 import matplotlib.pyplot as plt
-from .core import ECGBatch, LEADS, FS_RAW, FS_MODEL, atomic_write
+from .core import LEADS, FS_RAW, FS_MODEL, atomic_write
+from .batch import ECGBatch
 from .measure import measure, statement_signature, SIGNATURE_OF_STATEMENT
 from .conditioning import unconditional, split_report
 from .metrics import (Estimate, bootstrap, hr_mae, hr_within, rate, interval_shift, physics_residual,

@@ -11,7 +11,8 @@ import pandas as pd
 import torch
 import matplotlib.pyplot as plt
 from IPython.display import display
-from .core import ECGBatch, N_SAMPLES
+from .core import N_SAMPLES
+from .batch import ECGBatch
 from .measure import measure, statement_signature
 from .conditioning import split_report
 from .metrics import Estimate, bootstrap

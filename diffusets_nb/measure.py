@@ -12,6 +12,7 @@ from scipy import signal as sps
 from scipy.ndimage import uniform_filter1d
 from tqdm.auto import tqdm
 from .core import *
+from .batch import ECGBatch
 
 # %% auto #0
 __all__ = ['FS_WORK', 'INDEPENDENT', 'FLAT_STD_MV', 'AF_IRREGULARITY', 'PRE_S', 'POST_S', 'P_CONSISTENCY', 'P_MIN_MV',

@@ -18,8 +18,9 @@ from .core import LEADS, atomic_write, replace_folder, lead_order
 from .conditioning import TextEncoder, OpenAIEncoder, CachedEncoder, cache_dir
 from .vae import VAE, VAEConfig, ResidualBlock, AttentionBlock, Upsample
 from .denoiser import Denoiser, DenoiserConfig
-from .pipeline import (DiffuSETS, PAPER_SCHEDULE, file_sha256, write_checksums, verify_checksums,
-                                   build_checked, read_json_object, read_model_config, load_parts, model_dir)
+from .model_folder import (file_sha256, write_checksums, verify_checksums, build_checked, read_json_object,
+                                       read_model_config, load_parts, model_dir)
+from .pipeline import DiffuSETS, PAPER_SCHEDULE
 
 # %% auto #0
 __all__ = ['MIMIC_LEADS', 'CANONICAL_FROM_MIMIC', 'MIMIC_FROM_CANONICAL', 'RELEASED_REPO', 'RELEASED_FILES', 'TEXT_ENCODER_ID',

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 from .core import *
+from .batch import ECGBatch
 
 # %% auto #0
 __all__ = ['DOWER', 'DOWER12', 'STATEMENTS', 'STATEMENT_KEYS', 'MILD_STATEMENTS', 'PRIOR', 'WAVE_VECTORS', 'ST_VECTORS',

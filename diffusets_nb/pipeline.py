@@ -5,59 +5,30 @@ WFDB, NumPy or tables, and save a trained model as a self-contained folder."""
 
 # %% ../nbs/09_pipeline.ipynb #294fe50e
 from __future__ import annotations
-import hashlib, json, math, numbers, os, re, secrets, shutil, tempfile
-from dataclasses import dataclass, asdict
-from importlib.resources import files
+import hashlib, json, math, numbers, re, secrets
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
 from fastcore.basics import patch
-from safetensors.torch import save_file, load_file
 from .core import *
-from .data import write_wfdb, resample
-from .conditioning import Condition, TextEncoder, encode_conditions, encoder_from_name, unconditional, MAX_STATEMENTS
+from .batch import ECGBatch
+from .data import resample
+from .conditioning import Condition, TextEncoder, encode_conditions, unconditional, MAX_STATEMENTS
 from .vae import VAE, VAEConfig
 from .denoiser import Denoiser, DenoiserConfig
 from .diffusion import NoiseSchedule, linear_betas, get_sampler, SAMPLERS, guided_model_fn, project_limb_leads
-from .plot import plot_ecg, ecg_caption   # importing `plot` also patches `ECGBatch.plot`
+from .model_folder import (model_dir, read_model_config, read_model_folder, write_model_folder, model_config,
+                                       card_summary, encoder_for_id)
+from .train import load_trained, run_domain
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'MODEL_FILES', 'ASSETS_DIR', 'DEFAULT_MODEL', 'WEIGHT_DTYPES', 'DEFAULT_SAMPLING',
-           'DEFAULT_CONDITIONING', 'PAPER_SCHEDULE', 'MAX_GUIDANCE', 'MAX_FS', 'SEED_MAX', 'MAX_OUTPUT_BYTES',
-           'DOMAIN_KEYS', 'NEAR_COSINE', 'WFDB_GAIN', 'CHECKSUMS', 'MAX_CHECKSUMS_BYTES', 'MAX_HEADER_BYTES',
-           'TENSOR_BYTES', 'MAX_CONFIG_BYTES', 'HELDOUT_SEED', 'CHECKED_STATEMENTS', 'model_dir', 'make_schedule',
-           'check_guidance', 'output_samples', 'Request', 'check_request', 'output_bytes', 'check_output_size',
-           'DiffuSETS', 'OutOfDomainWarning', 'check_domain', 'model_domain', 'ecg_generator', 'wfdb_gain',
-           'header_comments', 'file_sha256', 'write_checksums', 'verify_checksums', 'read_weight_header',
-           'check_weight_shapes', 'build_checked', 'model_card', 'check_encoder_id', 'encoder_for_id',
-           'read_json_object', 'read_model_config', 'load_parts', 'run_summary', 'heldout_conditions',
+__all__ = ['DEFAULT_SAMPLING', 'DEFAULT_CONDITIONING', 'PAPER_SCHEDULE', 'MAX_GUIDANCE', 'MAX_FS', 'SEED_MAX', 'MAX_OUTPUT_BYTES',
+           'DOMAIN_KEYS', 'NEAR_COSINE', 'HELDOUT_SEED', 'CHECKED_STATEMENTS', 'make_schedule', 'check_guidance',
+           'output_samples', 'Request', 'check_request', 'output_bytes', 'check_output_size', 'DiffuSETS',
+           'OutOfDomainWarning', 'check_domain', 'model_domain', 'ecg_generator', 'run_summary', 'heldout_conditions',
            'generate_and_measure', 'adherence']
-
-# %% ../nbs/09_pipeline.ipynb #5857cbc9
-FORMAT, FORMAT_VERSION = 'diffusets_nb-model', 1
-MODEL_FILES = ('config.json', 'vae.safetensors', 'denoiser.safetensors', 'model_card.md', 'SHA256SUMS')
-ASSETS_DIR = Path(str(files('diffusets_nb'))) / 'assets'   # models shipped inside the package
-DEFAULT_MODEL = 'default'                                  # the folder name of the shipped default model
-WEIGHT_DTYPES = ('float32', 'float16')
-
-# %% ../nbs/09_pipeline.ipynb #4b0ab400
-def _default_missing(path:Path)->ValueError:
-    return ValueError(f"The default model is missing from {path}: reinstall diffusets_nb, retrain it with "
-                      "scripts/train_default.sh, or pass the folder of a saved model.")
-
-def model_dir(path_or_name=None # a saved model folder, a model name under `ASSETS_DIR`, or None for the default
-             )->Path: # the folder, checked to hold every file of `MODEL_FILES`
-    "Resolve a saved model folder and check it is complete; `ValueError` with one sentence if not."
-    name = DEFAULT_MODEL if path_or_name is None else str(path_or_name)
-    path = Path(name).expanduser()
-    if path_or_name is None or (not path.exists() and re.fullmatch(r'[\w.-]+', name)
-                                and (name == DEFAULT_MODEL or (ASSETS_DIR/name).is_dir())): path = ASSETS_DIR/name
-    if path == ASSETS_DIR/DEFAULT_MODEL and not (path/'config.json').exists(): raise _default_missing(path)
-    if not path.is_dir(): raise ValueError(f"Model folder {path} does not exist.")
-    missing = [f for f in MODEL_FILES if not (path/f).is_file()]
-    if missing: raise ValueError(f"Model folder {path} lacks {', '.join(missing)}; a saved model holds {', '.join(MODEL_FILES)}.")
-    return path
 
 # %% ../nbs/09_pipeline.ipynb #e31da07e
 DEFAULT_SAMPLING = dict(sampler='dpmpp_2m', steps=50, guidance=(1.0, 1.0), clip_x0=None, project=True)
@@ -452,367 +423,22 @@ def iter_generate(self:DiffuSETS, report, age=None, sex=None, hr=None, n:int=1, 
     if largest > MAX_OUTPUT_BYTES: raise ValueError(f"chunk={chunk} makes parts of more than {MAX_OUTPUT_BYTES / 2**30:g} GiB at {req.fs:g} Hz (MAX_OUTPUT_BYTES); use a smaller chunk.")
     return self._parts(req, s, noise, args, chunk)
 
-# %% ../nbs/09_pipeline.ipynb #d13c7dce
-WFDB_GAIN = 1000.0   # ADC units per mV
-
-def wfdb_gain(signal:np.ndarray # (12, T) in mV
-             )->float: # ADC units per mV
-    "1000 units/mV (1 µV resolution), or the largest whole gain that fits the record into 16 bits."
-    peak = float(np.abs(signal).max()) if signal.size else 0.
-    if peak * WFDB_GAIN <= 32767: return WFDB_GAIN
-    if peak > 32767: raise ValueError(f"The record peaks at {peak:.3g} mV, beyond what a 16-bit WFDB record can hold.")
-    return float(math.floor(32767 / peak))
-
-def _comment_value(v)->str:
-    if v is None or (isinstance(v, str) and not v.strip()): return 'none'
-    if isinstance(v, (float, np.floating)): return 'unknown' if math.isnan(v) else f'{float(v):g}'
-    return ' '.join(str(v).split())   # one line
-
-def header_comments(row:pd.Series # one row of `ECGBatch.conditions()`
-                   )->list[str]: # 'key: value' lines
-    "The header comment lines of one record: source id, report, age, sex, HR (requested and measured, when measured), then the `meta` columns."
-    rename = {'hr': 'requested_hr'} if 'measured_hr' in row.index else {}
-    return [f'{rename.get(k, k)}: {_comment_value(v)}' for k, v in row.items()]
-
-# %% ../nbs/09_pipeline.ipynb #1b0a44f1
-@patch
-def to_wfdb(self:ECGBatch, folder, # created if needed
-            prefix:str='ecg_', # record names are prefix + index (zero-padded to the same width)
-            gain:float=None, # ADC units per mV; None: `wfdb_gain` per record
-            start:int=0, # the index of the first record (a part of `iter_generate` goes on from the parts before)
-            width:int=None)->list[Path]: # digits of the index; None: those of the last index
-    "Write one 16-bit WFDB record per ECG with its conditions and settings in the header comments; returns the record paths."
-    if not re.fullmatch(r'[A-Za-z0-9_-]*', prefix): raise ValueError(f"prefix may hold only letters, digits, '_' and '-'; got {prefix!r}.")
-    start, last = _whole(start, 'start'), start + max(len(self) - 1, 0)
-    width = len(str(last)) if width is None else _whole(width, 'width', len(str(last)))
-    folder, table = Path(folder), self.conditions()
-    paths = [folder/f'{prefix}{start + i:0{width}d}' for i in range(len(self))]
-    try:
-        for path, sig, (_, row) in zip(paths, self.signal, table.iterrows()):
-            write_wfdb(path, sig, self.leads, gain or wfdb_gain(sig), self.fs, comments=header_comments(row))
-    except OSError as e: raise ValueError(f"Cannot write WFDB records to {folder}: {e.strerror or e}.") from None
-    return paths
-
-# %% ../nbs/09_pipeline.ipynb #7375ba39
-@patch
-def to_numpy(self:ECGBatch)->np.ndarray:
-    "The signals, (n, 12, T) float32 in mV (not a copy)."
-    return self.signal
-
-@patch
-def to_dataframe(self:ECGBatch, wide:bool=False # one column per lead instead of a `lead` column
-                )->pd.DataFrame:
-    "Tidy long table (record, lead, time_s, mV), or with `wide=True` one row per (record, time_s) and a column per lead."
-    n, L, T = self.signal.shape
-    if wide:
-        df = pd.DataFrame(self.signal.transpose(0, 2, 1).reshape(n * T, L), columns=list(self.leads))
-        df.insert(0, 'time_s', np.tile(self.time, n)); df.insert(0, 'record', np.repeat(self.source_id, T))
-        return df
-    return pd.DataFrame(dict(record=np.repeat(self.source_id, L * T),
-                             lead=pd.Categorical(np.tile(np.repeat(self.leads, T), n), categories=self.leads),
-                             time_s=np.tile(self.time, n * L), mV=self.signal.reshape(-1)))
-
-# %% ../nbs/09_pipeline.ipynb #5b18a6d9
-from contextlib import contextmanager
-from .conditioning import local_model_folder
-
-CHECKSUMS = 'SHA256SUMS'        # a sealed folder's checksum file, in the format of GNU `sha256sum`
-MAX_CHECKSUMS_BYTES = 1 << 20   # far more than the few lines of a model folder
-
-def file_sha256(path)->str: # 64 hex digits
-    "SHA-256 of a file, read in 1 MiB blocks."
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
-    return h.hexdigest()
-
-def _plain_name(name:str)->bool: # a name inside the folder: no separator, no '..', nothing `sha256sum` would escape
-    return name not in ('', '.', '..') and not any(c in name for c in '/\\\n\r\0')
-
-def write_checksums(folder)->Path: # the checksum file
-    "Seal a folder: list the SHA-256 of every file in it in `SHA256SUMS` (`sha256sum` format), written atomically."
-    folder = Path(folder); files = sorted(p for p in folder.iterdir() if p.name != CHECKSUMS)
-    for p in files:
-        if p.is_symlink() or not p.is_file() or not _plain_name(p.name):
-            raise ValueError(f"{p} is not a plain file; a sealed folder holds plain files only.")
-    text = ''.join(f'{file_sha256(p)}  {p.name}\n' for p in files)
-    return atomic_write(folder/CHECKSUMS, lambda tmp: Path(tmp).write_text(text, encoding='utf-8'))
-
-# %% ../nbs/09_pipeline.ipynb #f78e1e6d
-_SUM_LINE = re.compile(r'([0-9a-fA-F]{64}) [ *](.+)')   # `sha256sum` text mode (two spaces) or binary mode (' *')
-
-def _read_checksums(folder:Path)->dict: # file name -> hex digest
-    sums = folder/CHECKSUMS
-    if sums.is_symlink() or not sums.is_file():
-        raise ValueError(f"{folder} has no {CHECKSUMS}; a sealed folder lists the SHA-256 of each of its files there (`write_checksums` seals a folder you trust).")
-    if sums.stat().st_size > MAX_CHECKSUMS_BYTES: raise ValueError(f"{sums} is larger than {MAX_CHECKSUMS_BYTES:,} bytes; it is not a checksum list.")
-    try: text = sums.read_bytes().decode('utf-8')
-    except UnicodeDecodeError: raise ValueError(f"{sums} is not UTF-8 text.") from None
-    listed = {}
-    for i, line in enumerate(text.removesuffix('\n').split('\n'), 1):
-        m = _SUM_LINE.fullmatch(line)
-        if not m: raise ValueError(f"{sums} line {i} is not '<64 hex digits>  <file name>'.")
-        if not _plain_name(m[2]) or m[2] == CHECKSUMS: raise ValueError(f"{sums} line {i} names {m[2]!r}, which is not a file of the folder itself.")
-        if m[2] in listed: raise ValueError(f"{sums} lists {m[2]!r} twice.")
-        listed[m[2]] = m[1].lower()
-    return listed
-
-def verify_checksums(folder, # a folder sealed by `write_checksums`
-                     names=None)->list: # the files to hash (default: all); the listing is always checked whole
-    "Check a folder against its `SHA256SUMS`: every file listed and present, nothing unlisted, the checksums of `names` matching."
-    folder = Path(folder); listed = _read_checksums(folder)
-    for p in sorted(folder.iterdir()):
-        if p.name != CHECKSUMS and p.name not in listed: raise ValueError(f"{p} is not listed in {CHECKSUMS}; every file of a sealed folder must be.")
-    for name in listed:
-        p = folder/name
-        if p.is_symlink() or not p.is_file():
-            raise ValueError(f"{p}, listed in {CHECKSUMS}, is {'a link' if p.is_symlink() else 'not a plain file' if p.exists() else 'missing'}.")
-    for name in (listed if names is None else names):
-        if name not in listed: raise ValueError(f"{folder/name} is not listed in {CHECKSUMS}; every file of a sealed folder must be.")
-        if file_sha256(folder/name) != listed[name]:
-            raise ValueError(f"{folder/name} does not match the checksum in {CHECKSUMS}; the file is damaged or was replaced.")
-    return sorted(listed)
-
-# %% ../nbs/09_pipeline.ipynb #6a873acb
-MAX_HEADER_BYTES = 8 << 20   # the longest safetensors header accepted (the default denoiser's 708 tensors take 64 kB)
-TENSOR_BYTES = dict(F64=8, F32=4, F16=2, BF16=2, I64=8, I32=4, I16=2, I8=1, U8=1, BOOL=1)   # bytes per value of each dtype
-
-def _header(path:Path, size:int)->tuple: # (header length, header)
-    with open(path, 'rb') as f:
-        first = f.read(8); n = int.from_bytes(first, 'little')
-        if len(first) == 8 and n > MAX_HEADER_BYTES:
-            raise ValueError(f"{path} is not a safetensors file this package reads: its first 8 bytes announce a {n:,}-byte header, more than {MAX_HEADER_BYTES:,}.")
-        if len(first) < 8 or not 2 <= n <= size - 8: raise ValueError(f"{path} is not a safetensors file (no header length that fits the file).")
-        try: header = json.loads(f.read(n))
-        except (ValueError, RecursionError): header = None   # not JSON, or not UTF-8
-    if not isinstance(header, dict): raise ValueError(f"{path} is not a safetensors file (its header is not a JSON object).")
-    return n, header
-
-def _tensor_entry(t)->bool: # a header entry with a known dtype, a shape of whole numbers and two offsets
-    whole = lambda xs: isinstance(xs, list) and all(type(x) is int and x >= 0 for x in xs)
-    return isinstance(t, dict) and t.get('dtype') in TENSOR_BYTES and whole(t.get('shape')) and whole(t.get('data_offsets')) and len(t['data_offsets']) == 2
-
-# %% ../nbs/09_pipeline.ipynb #43b68154
-def read_weight_header(path)->dict: # tensor name -> (dtype, shape)
-    "The tensors of a safetensors file, from its header alone, once the file is checked to be exactly header + tensors."
-    path = Path(path); size = path.stat().st_size
-    n, header = _header(path, size); header.pop('__metadata__', None)
-    for name, t in header.items():
-        if not _tensor_entry(t): raise ValueError(f"{path} describes tensor {name!r} without a known dtype, a shape and two offsets.")
-        (lo, hi), need = t['data_offsets'], math.prod(t['shape']) * TENSOR_BYTES[t['dtype']]
-        if hi - lo != need: raise ValueError(f"{path} gives tensor {name!r} {hi - lo:,} bytes, not the {need:,} of its shape {tuple(t['shape'])} in {t['dtype']}.")
-    end = 0
-    for name, t in sorted(header.items(), key=lambda kv: kv[1]['data_offsets']):
-        if t['data_offsets'][0] != end: raise ValueError(f"{path} stores tensor {name!r} over another one or after a gap; the file is damaged.")
-        end = t['data_offsets'][1]
-    if 8 + n + end != size: raise ValueError(f"{path} is {size:,} bytes but its header describes {8 + n + end:,}; the file is truncated or has bytes added.")
-    return {name: (t['dtype'], tuple(t['shape'])) for name, t in header.items()}
-
-# %% ../nbs/09_pipeline.ipynb #e4881479
-def check_weight_shapes(module:torch.nn.Module, # the model a configuration describes, best built on the 'meta' device
-                        path, # its safetensors file
-                        prefix:str='')->dict: # compare only the file's tensors named `prefix` + a name (e.g. a checkpoint's 'ema.')
-    "Refuse a weight file whose tensors are not exactly the module's: the same names and the same shapes."
-    path = Path(path); held = {k[len(prefix):]: v for k, v in read_weight_header(path).items() if k.startswith(prefix)}
-    want = {k: tuple(v.shape) for k, v in module.state_dict().items()}
-    sizes = (f"{sum(math.prod(s) for s in want.values()):,} values in the model, "
-             f"{sum(math.prod(s) for _, s in held.values()):,} in the file")
-    for k in want:
-        if k not in held: raise ValueError(f"{path} lacks tensor {prefix + k!r} ({sizes}).")
-    for k in sorted(held):
-        if k not in want: raise ValueError(f"{path} holds tensor {prefix + k!r}, which the model its configuration describes does not have ({sizes}).")
-    for k, shape in want.items():
-        if held[k][1] != shape: raise ValueError(f"Tensor {prefix + k!r} has shape {held[k][1]} in {path} but {shape} in the model its configuration describes ({sizes}).")
-    return held
-
-# %% ../nbs/09_pipeline.ipynb #cdaa4325
-class _TooManyTensors(Exception): pass
-
-@contextmanager
-def _tensor_budget(limit:int):
-    "Within the block, registering more than `limit` parameters and buffers (in any module) raises `_TooManyTensors`."
-    from torch.nn.modules import module as M
-    count = 0
-    def hook(module, name, value):
-        nonlocal count; count += 1
-        if count > limit: raise _TooManyTensors()
-    hooks = [M.register_module_parameter_registration_hook(hook), M.register_module_buffer_registration_hook(hook)]
-    try: yield
-    finally:
-        for h in hooks: h.remove()
-
-def build_checked(make, # builds the model a configuration describes, e.g. `lambda: VAE(VAEConfig(**cfg))`
-                  path, # the safetensors file of its weights
-                  what:str='the configuration', # names the configuration in messages
-                  prefix:str='')->torch.nn.Module: # load the file's tensors named `prefix` + a name (e.g. a checkpoint's 'ema.')
-    "Build `make()` on the meta device, check it against the weight file's header, then build it for real and load the weights."
-    path = Path(path); limit = 2 * sum(k.startswith(prefix) for k in read_weight_header(path)) + 64   # slack: a module may register a tensor twice
-    try:
-        with _tensor_budget(limit), torch.device('meta'): shell = make()   # shapes only: no memory, however large
-    except _TooManyTensors: raise ValueError(f"{what} describes a model of more than {limit:,} tensors; {path} holds fewer than half as many.") from None
-    except Exception as e: raise ValueError(f"{what} describes no valid model ({type(e).__name__}: {e}).") from None
-    check_weight_shapes(shell, path, prefix)
-    model = make()
-    model.load_state_dict({k[len(prefix):]: v for k, v in load_file(str(path)).items() if k.startswith(prefix)})   # floats cast to the model's dtype
-    return model
-
-# %% ../nbs/09_pipeline.ipynb #361dc724
-def _save_weights(module, path:Path, dtype:str)->dict: # {'sha256', 'bytes'} of the file written
-    cast = lambda v: v.detach().to('cpu', getattr(torch, dtype) if v.is_floating_point() else v.dtype).clone().contiguous()
-    tensors = {k: cast(v) for k, v in module.state_dict().items()}
-    # one metadata entry: safetensors writes a metadata map's keys in a random order, which would change the checksum
-    atomic_write(path, lambda tmp: save_file(tensors, tmp, metadata={'format': f'{FORMAT} {dtype}'}))   # 0666 & ~umask, not 0600
-    return dict(sha256=file_sha256(path), bytes=path.stat().st_size)
-
-# %% ../nbs/09_pipeline.ipynb #0ee3bbf8
-def _swap_in(tmp:Path, folder:Path):
-    "Rename the finished folder `tmp` to `folder`, moving an existing `folder` aside first."
-    os.chmod(tmp, 0o777 & ~current_umask())   # mkdtemp makes it private
-    old = None
-    if folder.exists():
-        old = folder.with_name(f'.{folder.name}.old-{os.getpid()}'); os.replace(folder, old)
-    os.replace(tmp, folder)
-    if old is not None: shutil.rmtree(old, ignore_errors=True)
-
 # %% ../nbs/09_pipeline.ipynb #9d27a2f4
 @patch
 def config(self:DiffuSETS, dtype:str='float32', weights:dict=None)->dict:
-    "The content of `config.json` (weights: file name -> {'sha256', 'bytes'})."
-    return dict(format=FORMAT, format_version=FORMAT_VERSION, name=self.name, description=self.card,
-                vae=asdict(self.vae.config), denoiser=asdict(self.denoiser.config), text_encoder=self.encoder.id,
-                conditioning=self.conditioning, schedule=self.schedule_config, sampling=self.sampling,
-                output=dict(fs_model=FS_MODEL, fs_default=FS_RAW, upsampling=_resampling(N_RAW)),
-                weights=dict(dtype=dtype, which='ema', files=weights or {}), statistics=self.statistics,
-                domain=self.domain)
-
-# %% ../nbs/09_pipeline.ipynb #da01579f
-def _flat(d:dict, pre='')->list: # [(dotted key, value)] of a nested dict
-    return [kv for k, v in d.items() for kv in (_flat(v, f'{pre}{k}.') if isinstance(v, dict) else [(f'{pre}{k}', v)])]
-
-def model_card(config:dict)->str:
-    "The markdown model card of a saved model's configuration."
-    v, d, s = config['vae'], config['denoiser'], config['sampling']
-    fmt = lambda v: f'{v:.4g}' if isinstance(v, float) else v
-    stats = '\n'.join(f'| {k} | {fmt(val)} |' for k, val in _flat(config['statistics'])) or '| (none recorded) | |'
-    size = sum(f['bytes'] for f in config['weights']['files'].values()) / 1e6
-    return f"""# {config['name']}
-
-{config.get('description') or 'A DiffuSETS latent diffusion model: 10 s 12-lead ECGs from a clinical report, age, sex and heart rate.'}
-
-## Model
-
-| part | configuration |
-|---|---|
-| VAE | widths {tuple(v['widths'])}, {v['latent_channels']}×{N_SAMPLES // 8} latent, scale {v['scale']} |
-| denoiser | '{d['mode']}' conditioning, widths {tuple(d['widths'])}, kernel {d['kernel']} |
-| text encoder | `{config['text_encoder']}` ({d['text_dim']}-d), prompt pooling '{config['conditioning']['pooled']}' |
-| noise schedule | {config['schedule']['kind']} betas {config['schedule']['beta_start']} → {config['schedule']['beta_end']}, {config['schedule']['n_steps']} steps |
-| default sampling | {s['sampler']}, {s['steps']} steps, guidance (text, patient, age) {check_guidance(s['guidance'])}, clip x0 {s['clip_x0']}, limb-lead projection {s['project']} |
-| output | {FS_MODEL} Hz native, {FS_RAW} Hz by {config['output']['upsampling']} |
-| weights | EMA, {config['weights']['dtype']}, {size:.1f} MB |
-
-## Training and evaluation
-
-| statistic | value |
-|---|---|
-{stats}
-
-## Use
-
-```python
-from diffusets_nb.pipeline import DiffuSETS
-pipe = DiffuSETS.from_pretrained('path/to/this/folder')   # or None for the package's default model
-ecgs = pipe('Sinus bradycardia|Left axis deviation', age=64, sex='F', hr=52, n=4, seed=0)
-ecgs.to_wfdb('out/')
-```
-
-## Limitations
-
-Research software, not a medical device: generated ECGs must not inform clinical decisions. A model reflects its
-training corpus; one trained on the package's phantom corpus shows the phantom's physiology, not a population's.
-"""
+    "The content of `config.json` (weights: file name -> {'sha256', 'bytes'}): the parts, the generator's settings, its figures."
+    return model_config(self.name, self.vae.config, self.denoiser.config, self.encoder.id, self.conditioning, self.schedule_config,
+                        self.sampling, dict(fs_model=FS_MODEL, fs_default=FS_RAW, upsampling=_resampling(N_RAW)),
+                        self.statistics, self.domain, card_summary(self.card), dtype, weights)
 
 # %% ../nbs/09_pipeline.ipynb #fabf430d
 @patch
 def save_pretrained(self:DiffuSETS, folder, # the model folder to write
                     dtype:str='float32', # weight precision on disk: 'float32' or 'float16'
-                    overwrite:bool=False)->Path: # replace a model already in `folder`
-    "Write config.json, the VAE and denoiser weights, model_card.md and SHA256SUMS into `folder`, atomically."
-    folder = Path(folder).expanduser()
-    if dtype not in WEIGHT_DTYPES: raise ValueError(f"dtype must be 'float32' or 'float16'; got {dtype!r}.")
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())) and not overwrite:
-        raise ValueError(f"{folder} is not empty; pass overwrite=True to replace the model there.")
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True); tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.'))
-    except OSError as e: raise ValueError(f"Cannot write the model to {folder}: {e.strerror or e}.") from None
-    try:
-        weights = {f'{p}.safetensors': _save_weights(getattr(self, p), tmp/f'{p}.safetensors', dtype) for p in ('vae', 'denoiser')}
-        config = self.config(dtype, weights)
-        for name, text in (('config.json', json.dumps(config, indent=1)), ('model_card.md', model_card(config))):
-            atomic_write(tmp/name, lambda t, text=text: Path(t).write_text(text, encoding='utf-8'))
-        write_checksums(tmp)   # last: it seals what is there
-        _swap_in(tmp, folder)
-    finally: shutil.rmtree(tmp, ignore_errors=True)
-    return folder
-
-# %% ../nbs/09_pipeline.ipynb #f55e594f
-def check_encoder_id(encoder_id, # a text encoder id from a configuration
-                     allow_download:bool=False): # an 'hf:' model missing here may be fetched from the hub
-    "Check a text encoder id names a packaged encoder or an 'hf:' model on this machine (unless `allow_download`), without touching the network."
-    if encoder_id == 'minilm-l6-v2' or (isinstance(encoder_id, str) and re.fullmatch(r'hash-\d+', encoder_id)): return
-    if not isinstance(encoder_id, str) or not encoder_id.startswith('hf:'):
-        raise ValueError(f"Unknown text encoder {encoder_id!r}; a saved model names 'minilm-l6-v2', 'hash-<dim>' or 'hf:<model>' (pass any other with encoder=).")
-    if not encoder_id[3:]: raise ValueError("Text encoder 'hf:' names no model.")
-    local_model_folder(encoder_id[3:], allow_download)   # the sentence that says it is not here
-
-def encoder_for_id(encoder_id:str, # 'minilm-l6-v2', 'hash-<dim>' or 'hf:<local folder or hub name>'
-                   allow_download:bool=False # an 'hf:' model missing here may be fetched from the hub
-                  )->TextEncoder:
-    "The text encoder whose `.id` is `encoder_id`, made from local files only unless `allow_download`."
-    check_encoder_id(encoder_id, allow_download)
-    enc = encoder_from_name(encoder_id, allow_download=allow_download)
-    if enc.id != encoder_id: raise ValueError(f"Cannot recreate text encoder {encoder_id!r} (got {enc.id!r}).")
-    return enc
-
-# %% ../nbs/09_pipeline.ipynb #97968365
-MAX_CONFIG_BYTES = 8 << 20   # the largest config.json accepted (the default model's, with its long description, is 22 kB)
-
-def read_json_object(path)->dict:
-    "A JSON object from a file of at most `MAX_CONFIG_BYTES`; one sentence naming the file if it is not one."
-    path = Path(path)
-    try: size = path.stat().st_size
-    except OSError as e: raise ValueError(f"Cannot read {path}: {e.strerror}.") from None
-    if size > MAX_CONFIG_BYTES: raise ValueError(f"{path} is {size:,} bytes, more than the {MAX_CONFIG_BYTES:,} of a configuration.")
-    try: obj = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError) as e: raise ValueError(f"Cannot read {path}: {e}.") from None
-    if not isinstance(obj, dict): raise ValueError(f"{path} does not hold a JSON object.")
-    return obj
-
-def read_model_config(path:Path)->dict:
-    "`config.json` of a model folder, checked against the folder's `SHA256SUMS`, then for format, version and sections."
-    verify_checksums(path, ['config.json']); cfg = read_json_object(path/'config.json')
-    if cfg.get('format') != FORMAT: raise ValueError(f"{path} does not hold a {FORMAT} folder (config.json has no format {FORMAT!r}).")
-    if cfg.get('format_version') != FORMAT_VERSION:
-        raise ValueError(f"Model folder {path} has format version {cfg.get('format_version')!r}; this diffusets_nb reads version {FORMAT_VERSION}.")
-    missing = [k for k in ('name', 'vae', 'denoiser', 'text_encoder', 'conditioning', 'schedule', 'sampling', 'weights') if k not in cfg]
-    if missing: raise ValueError(f"config.json in {path} lacks {', '.join(missing)}.")
-    wrong = [k for k in ('vae', 'denoiser', 'conditioning', 'schedule', 'sampling', 'weights') if not isinstance(cfg[k], dict)]
-    if wrong: raise ValueError(f"config.json in {path} gives {', '.join(wrong)} as something other than a JSON object.")
-    return cfg
-
-# %% ../nbs/09_pipeline.ipynb #9804905a
-_PARTS = dict(vae=(VAE, VAEConfig), denoiser=(Denoiser, DenoiserConfig))
-
-def load_parts(path:Path, # a model folder
-               cfg:dict, # its configuration (`read_model_config`)
-               parts=('vae', 'denoiser'), # the parts to load: only their weight files are read
-               verify:bool=True)->tuple: # check the parts' files against SHA256SUMS (False: the caller just checked the folder)
-    "The parts a configuration describes, each checked against its weight file's header before it is built, then loaded."
-    unknown = [p for p in parts if p not in _PARTS]
-    if unknown: raise ValueError(f"Unknown model part {unknown[0]!r}; a model folder holds 'vae' and 'denoiser'.")
-    if verify: verify_checksums(path, [f'{p}.safetensors' for p in parts])
-    make = lambda p: lambda: _PARTS[p][0](_PARTS[p][1](**cfg[p]))
-    return tuple(build_checked(make(p), path/f'{p}.safetensors', f"config.json in {path} ({p})") for p in parts)
+                    overwrite:bool=False, # replace a model already in `folder`
+                    files:dict=None)->Path: # more files for the folder: name -> source path (e.g. the card's figures)
+    "Write config.json, the VAE and denoiser weights, model_card.md (with `card`) and SHA256SUMS into `folder`, atomically."
+    return write_model_folder(folder, dict(vae=self.vae, denoiser=self.denoiser), self.config(dtype), self.card, dtype, overwrite, files)
 
 # %% ../nbs/09_pipeline.ipynb #7baa3e5b
 @patch(cls_method=True)
@@ -821,15 +447,11 @@ def from_pretrained(cls:DiffuSETS, path_or_name=None, # a model folder, a model 
                     device='cpu',
                     allow_download:bool=False)->DiffuSETS: # may fetch config.json's 'hf:' text encoder from the hub
     "Load a saved model folder (or the shipped default model), every file checked first; no network unless `allow_download`."
-    path = model_dir(path_or_name); verify_checksums(path)   # every file, before any is read
-    cfg = read_model_config(path)
-    if encoder is not None and encoder.id != cfg['text_encoder']:
-        raise ValueError(f"The model in {path} was trained with text encoder {cfg['text_encoder']!r}, not {encoder.id!r}; its embeddings would not match.")
-    if encoder is None: check_encoder_id(cfg['text_encoder'], allow_download)   # before the weights, and offline
-    vae, den = load_parts(path, cfg, verify=False)
-    pipe = cls(vae, den, encoder or encoder_for_id(cfg['text_encoder'], allow_download), cfg['name'], cfg['sampling'],
-               cfg['conditioning'], cfg['schedule'], cfg.get('statistics'), cfg.get('description'))
-    pipe.path = path
+    saved = read_model_folder(path_or_name, None if encoder is None else encoder.id, allow_download)
+    cfg = saved.config
+    pipe = cls(saved.vae, saved.denoiser, encoder or encoder_for_id(cfg['text_encoder'], allow_download), cfg['name'], cfg['sampling'],
+               cfg['conditioning'], cfg['schedule'], cfg.get('statistics'), saved.description)
+    pipe.path = saved.path
     return pipe.to(device)
 
 # %% ../nbs/09_pipeline.ipynb #7a62e18a
@@ -852,7 +474,6 @@ def from_runs(cls:DiffuSETS, vae_run, denoiser_run, # folders written by `train_
               encoder:TextEncoder=None, # default: made from the denoiser run's encoder id
               **sampling)->DiffuSETS: # default sampler settings (see `DEFAULT_SAMPLING`)
     "A pipeline from a VAE run and a denoiser run (EMA weights), ready for `save_pretrained`."
-    from diffusets_nb.train import load_trained, run_domain
     vae, den = load_trained(vae_run), load_trained(denoiser_run)
     if not isinstance(vae, VAE): raise ValueError(f"{vae_run} is not a VAE training run.")
     if not isinstance(den, Denoiser): raise ValueError(f"{denoiser_run} is not a denoiser training run.")

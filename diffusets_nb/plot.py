@@ -11,7 +11,6 @@ import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
-from fastcore.basics import patch
 from .core import *
 
 # %% auto #0
@@ -125,6 +124,7 @@ def draw_sheet(ax,                      # axes to draw in (data coordinates beco
         if s.start: ax.plot([s.start / fs * speed] * 2, [b - 2.5, b + 2.5], color='k', lw=.8 * scale, gid='separator')
     ax.set(xlim=xlim, ylim=ylim, aspect='equal'); ax.axis('off')
 
+# %% ../nbs/10_plot.ipynb #862ba83a
 def draw_traces(ax,                     # axes prepared by `draw_sheet` with the same layout
                 signal,                 # (12, T) in mV, canonical lead order
                 fs:float,               # sampling rate in Hz
@@ -200,18 +200,22 @@ def plot_ecg(signal,                   # (12, T) in mV, canonical lead order
     return ax.figure
 
 # %% ../nbs/10_plot.ipynb #fff3ad0d
-def _as_batch(ecgs, fs=None)->ECGBatch:
-    if isinstance(ecgs, ECGBatch):
+def _is_batch(x)->bool: return hasattr(x, 'signal') and hasattr(x, 'fs')   # an `ECGBatch`, or anything with its fields
+
+def _records(ecgs, fs=None)->tuple: # (float32 signals (n, 12, T), fs, source ids, captions) of a batch or an array
+    if _is_batch(ecgs):
         if fs is not None and _check_fs(fs) != ecgs.fs: raise ValueError(f"fs={fs} disagrees with the batch's fs={ecgs.fs:g} Hz.")
-        return ecgs
+        measured = [None] * len(ecgs.signal) if ecgs.measured_hr is None else ecgs.measured_hr
+        captions = [ecg_caption(r, a, s, h, m) for r, a, s, h, m in zip(ecgs.report, ecgs.age, ecgs.sex, ecgs.hr, measured)]
+        return ecgs.signal, float(ecgs.fs), list(ecgs.source_id), captions
     if fs is None: raise ValueError("fs is required when the ECGs are given as an array.")
     x = np.asarray(ecgs, dtype=float)
     if x.ndim == 2: x = x[None]
     if x.ndim != 3 or x.shape[1] != len(LEADS): raise ValueError(f"ECGs must have shape (n, 12, T) in mV; got {x.shape}.")
-    return ECGBatch(x, _check_fs(fs))
+    return x.astype(np.float32), _check_fs(fs), [str(i) for i in range(len(x))], [''] * len(x)
 
 # %% ../nbs/10_plot.ipynb #e58a22af
-def plot_ecgs(ecgs,                    # an `ECGBatch`, or an array (n, 12, T) in mV
+def plot_ecgs(ecgs,                    # an `ECGBatch` (or an object with its fields), or an array (n, 12, T) in mV
               fs:float=None,           # sampling rate in Hz (required for an array)
               ncols:int=2,             # sheets per row of the grid
               titles=None,             # one title per ECG; default: the batch's source ids
@@ -223,31 +227,29 @@ def plot_ecgs(ecgs,                    # an `ECGBatch`, or an array (n, 12, T) i
               max_ecgs:int=48,         # refuse bigger grids (they are unreadable and slow)
               **kw):                   # passed to `plot_ecg` (speed, gain, color, lw)
     "Plot several ECGs as a grid of paper sheets titled with their source id, age, sex, HR and report."
-    b = _as_batch(ecgs, fs)
-    if len(b) == 0: raise ValueError("there are no ECGs to plot; the batch is empty.")
-    if len(b) > max_ecgs: raise ValueError(f"{len(b)} ECGs is more than max_ecgs={max_ecgs}; plot a slice of the batch.")
+    signals, fs, ids, captions = _records(ecgs, fs)
+    if len(signals) == 0: raise ValueError("there are no ECGs to plot; the batch is empty.")
+    if len(signals) > max_ecgs: raise ValueError(f"{len(signals)} ECGs is more than max_ecgs={max_ecgs}; plot a slice of the batch.")
     if not isinstance(ncols, numbers.Integral) or ncols < 1: raise ValueError(f"ncols must be a positive integer; got {ncols!r}.")
-    titles = b.source_id if titles is None else list(titles)
-    (x0, x1), (y0, y1) = paper_extent(b.duration, len(_check_layout(layout)) + bool(rhythm), row_mv, kw.get('speed', SPEED_MM_S), kw.get('gain', GAIN_MM_MV))
-    ncols = min(ncols, len(b)); nrows = math.ceil(len(b) / ncols)
-    measured = [None] * len(b) if b.measured_hr is None else b.measured_hr
-    captions = [ecg_caption(b.report[i], b.age[i], b.sex[i], b.hr[i], measured[i]) for i in range(len(b))]
+    titles = ids if titles is None else list(titles)
+    (x0, x1), (y0, y1) = paper_extent(signals.shape[-1] / fs, len(_check_layout(layout)) + bool(rhythm), row_mv, kw.get('speed', SPEED_MM_S), kw.get('gain', GAIN_MM_MV))
+    ncols = min(ncols, len(signals)); nrows = math.ceil(len(signals) / ncols)
     head_mm = max(_head(t, c, x1 - x0, scale)[1] for t, c in zip(titles, captions))
     fig, axs = _paper_axes(nrows, ncols, x1 - x0, y1 - y0, head_mm, scale, dpi, gap_mm=6)
     for i, ax in enumerate(axs):
-        if i >= len(b): ax.remove(); continue
-        plot_ecg(b.signal[i], b.fs, titles[i], ax, captions[i], layout, rhythm, row_mv, scale=scale, **kw)
+        if i >= len(signals): ax.remove(); continue
+        plot_ecg(signals[i], fs, titles[i], ax, captions[i], layout, rhythm, row_mv, scale=scale, **kw)
     return fig
 
 # %% ../nbs/10_plot.ipynb #57b15e34
 def _signals(x, fs, what)->tuple: # (k, 12, T) array and fs from an ECGBatch or an array
-    if isinstance(x, ECGBatch): return x.signal.astype(float), x.fs
+    if _is_batch(x): return np.asarray(x.signal, dtype=float), float(x.fs)
     if fs is None: raise ValueError(f"fs is required when {what} is an array.")
     x = np.asarray(x, dtype=float)
     return (x[None] if x.ndim == 2 else x), _check_fs(fs)
 
 def _overlay_inputs(generated, reference, fs)->tuple: # (k, 12, T) generated, (12, T) reference, fs; checked
-    fs = fs if fs is not None else next((x.fs for x in (generated, reference) if isinstance(x, ECGBatch)), None)
+    fs = fs if fs is not None else next((x.fs for x in (generated, reference) if _is_batch(x)), None)
     (gen, fs_g), (ref, fs_r) = _signals(generated, fs, 'generated'), _signals(reference, fs, 'reference')
     if len(gen) == 0: raise ValueError("there are no generated ECGs to plot.")
     _check_signal(gen[0], fs_g, 'generated')
@@ -296,18 +298,3 @@ def save_figure(fig,               # a matplotlib figure, e.g. from `plot_ecg`
     save = lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi, metadata={'Date': None} if fmt == 'svg' else None)
     try: return atomic_write(path, save)
     except OSError as e: raise ValueError(f"cannot save {path.name!r}: {e.strerror or e}.") from e
-
-# %% ../nbs/10_plot.ipynb #4cbc4b9f
-@patch
-def plot(self:ECGBatch,
-         i=None,     # a record index for one sheet; a slice, list or mask for a grid; None: all records
-         **kwargs):  # passed to `plot_ecg` or `plot_ecgs`
-    "Plot one record with `plot_ecg`, or several as a grid with `plot_ecgs`; returns the figure."
-    if len(self) == 0: raise ValueError("there are no ECGs to plot; the batch is empty.")
-    if i is None and len(self) == 1: i = 0
-    if not isinstance(i, numbers.Integral): return plot_ecgs(self if i is None else self[i], **kwargs)
-    if not -len(self) <= i < len(self): raise ValueError(f"record {i} is out of range for a batch of {len(self)}.")
-    kwargs.setdefault('title', self.source_id[i])
-    measured = None if self.measured_hr is None else self.measured_hr[i]
-    kwargs.setdefault('subtitle', ecg_caption(self.report[i], self.age[i], self.sex[i], self.hr[i], measured))
-    return plot_ecg(self.signal[i], self.fs, **kwargs)

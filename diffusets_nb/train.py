@@ -465,14 +465,16 @@ def train_vae(cache_dir, # an `ECGCache` folder (see `build_cache`)
     return vae
 
 # %% ../nbs/08_train.ipynb #3cca7dd8
+from .denoiser import Denoiser, DenoiserConfig
+from .model_folder import model_dir, read_model_config, load_parts
+
 def _json_or_empty(path)->dict: # {} unless the file holds a JSON object
     try: obj = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError): return {}
     return obj if isinstance(obj, dict) else {}
 
 def _model_part(path, part:str, weights:str)->nn.Module:
-    "The VAE or denoiser of a saved model folder (`save_pretrained`), or of a model name such as 'default'."
-    from diffusets_nb.pipeline import model_dir, read_model_config, load_parts
+    "The VAE or denoiser of a saved model folder (chapter `model_folder`), or of a model name such as 'default'."
     if part is None: raise ValueError(f"{path} is a saved model folder: say which part to load (part='vae' or 'denoiser').")
     if weights != 'ema': raise ValueError(f"A saved model folder holds EMA weights only; got weights={weights!r}.")
     path = model_dir(path); cfg = read_model_config(path)
@@ -480,11 +482,11 @@ def _model_part(path, part:str, weights:str)->nn.Module:
     model.text_encoder_id = cfg['text_encoder'] if part == 'denoiser' else None
     return model.eval().requires_grad_(False)
 
+# %% ../nbs/08_train.ipynb #eb412f3d
 def load_trained(run_dir, # a folder written by `train`; with `part`, also a saved model folder or name ('default')
                  weights:str='ema', # 'ema' or 'model'
                  part:str=None)->nn.Module: # 'vae' or 'denoiser': the model expected (needed for a saved model folder)
     "Rebuild a trained VAE or denoiser from a run folder (EMA or raw weights) or one part of a saved model, in eval mode."
-    from diffusets_nb.denoiser import Denoiser, DenoiserConfig
     if part not in (None, 'vae', 'denoiser'): raise ValueError(f"part must be 'vae' or 'denoiser'; got {part!r}.")
     run_dir = Path(run_dir); run_cfg = _json_or_empty(run_dir/'config.json')
     if (part is not None and not run_dir.exists()) or 'format' in run_cfg:   # a name or a saved model

@@ -1,5 +1,9 @@
 """Evaluate the trained default-model runs, write the model card and its figures, and save the model into the package.
 
+The card has one producer, `diffusets_nb.model_folder.model_card`, called by `save_pretrained`: this script gives it the
+model's description (`scripts/model_card_template.md` filled in with the figures measured here) and the figure files;
+the prose lives in model_card.md only, and config.json keeps its first paragraph as a one-line summary.
+
 Run by `scripts/train_default.sh` after training; by hand (`--base default`: keep the shipped VAE, card its new denoiser stages):
     python scripts/default_model_card.py --runs data/runs/default --cache data/cache/default --out diffusets_nb/assets/default
 """
@@ -12,7 +16,8 @@ import matplotlib.pyplot as plt, seaborn as sns
 from diffusets_nb.core import LEADS
 from diffusets_nb.data import ECGCache
 from diffusets_nb.train import load_trained, reconstruct, r2_per_lead, r2_pooled, T_BUCKETS
-from diffusets_nb.pipeline import DiffuSETS, heldout_conditions, generate_and_measure, adherence, run_summary, model_dir, encoder_for_id, write_checksums
+from diffusets_nb.pipeline import DiffuSETS, heldout_conditions, generate_and_measure, adherence, run_summary
+from diffusets_nb.model_folder import model_dir, encoder_for_id
 from diffusets_nb.plot import plot_ecgs, save_figure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,9 +122,8 @@ def main():
         film_config=(ROOT/'configs/default_denoiser_film.json').read_text().strip(),
         patient_config=(ROOT/'configs/default_denoiser_patient.json').read_text().strip(),
         train_script=(ROOT/'scripts/train_default.sh').read_text().strip(), **flat_for_card(stats, r2, adh, hr_run))
-    out = build(card, stats).save_pretrained(args.out, dtype='float16', overwrite=True)
-    for f in figs.iterdir(): shutil.copy(f, out/f.name)
-    write_checksums(out)   # the figures join the sealed folder (SHA256SUMS lists every file)
+    # the card is `model_folder.model_card` of the saved configuration and this description; the figures it shows join the sealed folder
+    build(card, stats).save_pretrained(args.out, dtype='float16', overwrite=True, files={f.name: f for f in figs.iterdir()})
     shutil.rmtree(scratch)
     print(json.dumps(stats, indent=1))
 
