@@ -140,7 +140,8 @@ def cmd_train(args):
         encoder = encoder_from_name(cfg.pop('encoder', 'default'), allow_download=args.allow_download)
         T.train_denoiser(existing_dir(args.data, 'Latent folder'), out, encoder=encoder, init=args.init, allow_changes=args.allow_changes, **cfg, **train)
     elif args.model == 'clip':
-        from diffusets_nb.ecgclip import ClipConfig, train_clip
+        from diffusets_nb.ecgclip import ClipConfig
+        from diffusets_nb.train import train_clip
         train_clip(_cache_for(args.data, out, args.workers), out, ClipConfig(**cfg.get('model', {})), **train)
     print(f"trained {args.model}: {out/'last.safetensors'}")
 
@@ -160,13 +161,9 @@ def cmd_encode(args):
 
 # %% ../nbs/14_cli.ipynb #090a494b
 def guidance_arg(text:str|None): # '2' (the text scale), '2,1.5' (text, patient) or '2.5,1,3' (text, patient, age)
-    "The `--guidance` value as a number or a (text, patient[, age]) tuple; `ValueError` for anything else."
-    if text is None: return None
-    try: vals = [float(v) for v in str(text).split(',')]
-    except ValueError: vals = []
-    if len(vals) not in (1, 2, 3):
-        raise ValueError(f"--guidance must be one number, TEXT,PATIENT or TEXT,PATIENT,AGE such as 2, 2,1.5 or 2.5,1,3; got {text!r}.")
-    return vals[0] if len(vals) == 1 else tuple(vals)
+    "The `--guidance` value as a `Guidance` (`pipeline.parse_guidance`), or None when the flag was not given."
+    from diffusets_nb.pipeline import parse_guidance   # torch loads only for the commands that generate
+    return None if text is None else parse_guidance(text, '--guidance')
 
 def _read(path, what:str)->str:
     try: return Path(path).read_text()
@@ -194,7 +191,7 @@ def _ecg_rows(part, records, start:int, png:bool)->list:
                  hr_error_bpm=_number(abs(part.measured_hr[i] - part.hr[i])))
             for i, r in enumerate(records)]
 
-def _settings(batch)->dict:
+def _summary_settings(batch)->dict: # the settings of a generate run, as summary.json records them
     row = batch.meta.iloc[0]
     return dict(model=row.model, seed=int(row.seed), sampler=row.sampler, steps=int(row.steps),
                 guidance=[float(row.guidance_text), float(row.guidance_patient), float(row.guidance_age)], negative=row.negative or None,
@@ -217,7 +214,7 @@ def write_generated(parts, # the `ECGBatch` parts of `DiffuSETS.iter_generate` (
             records = part.to_wfdb(out, prefix='ecg_', start=start, width=width)
             for i, rec in enumerate(records if png else []):
                 fig = part.plot(i); save_figure(fig, out/f'{rec.name}.png'); plt.close(fig)
-            rows += _ecg_rows(part, records, start, png); settings = _settings(part); bar.update(len(part))
+            rows += _ecg_rows(part, records, start, png); settings = _summary_settings(part); bar.update(len(part))
             if total <= 12: kept.append(part)
             spent += time.perf_counter() - t1
     if png and 1 < total <= 12:   # all of them on one page as well

@@ -26,9 +26,9 @@ from .model_folder import write_checksums, verify_checksums, build_checked, read
 
 # %% auto #0
 __all__ = ['CLIP_DIR', 'ClipConfig', 'SqueezeExcite', 'ResNeXtBlock', 'ECGEncoder', 'TextProjection', 'ECGClip', 'clip_loss',
-           'report_embeddings', 'ClipTask', 'embed_signals', 'retrieval_top1', 'train_clip', 'save_clip', 'load_clip',
-           'ecg_features', 'text_features', 'pair_cosines', 'clip_score', 'rclip', 'heldout_figures',
-           'statement_retrieval', 'freeze_clip']
+           'report_embeddings', 'embed_signals', 'retrieval_top1', 'save_clip', 'load_clip', 'ecg_features',
+           'text_features', 'pair_cosines', 'clip_score', 'rclip', 'heldout_figures', 'statement_retrieval',
+           'freeze_clip']
 
 # %% ../nbs/12_ecgclip.ipynb #418bdb30
 @dataclass
@@ -113,29 +113,6 @@ def report_embeddings(reports, encoder)->tuple[np.ndarray, torch.Tensor]:
     codes, uniques = pd.factorize(pd.Series(list(reports), dtype=str))
     return codes, encoder([ordered_prompt(r) for r in uniques])
 
-# %% ../nbs/12_ecgclip.ipynb #096984e0
-class ClipTask:
-    "Train an `ECGClip` on cached records (`ECGCache`) and their reports; validation on a fixed held-out subset."
-    def __init__(self, clip:ECGClip, train, val=None, encoder=None, n_val:int=512):
-        self.model, self.data, self.n_train = clip, train, len(train)
-        self.encoder = encoder or encoder_from_name(clip.config.text_encoder)
-        if self.encoder.id != clip.config.text_encoder or self.encoder.dim != clip.config.text_dim:
-            raise ValueError(f"The CLIP model reads {clip.config.text_encoder} ({clip.config.text_dim}-d) embeddings; got {self.encoder}.")
-        self.codes, self.text = report_embeddings(train.table.report, self.encoder)
-        self.model_config = dict(kind='clip', **asdict(clip.config))
-        self.val = None if val is None else (torch.from_numpy(val.signals(np.arange(min(n_val, len(val))))),
-                                             *report_embeddings(val.table.report[:n_val], self.encoder))
-
-    def batch(self, idx):
-        idx = np.sort(idx)
-        return torch.from_numpy(self.data.signals(idx)), torch.from_numpy(self.codes[idx])
-
-    def loss(self, model, batch, generator, epoch):
-        x, code = batch
-        dev = model.logit_scale.device   # batches are read on the CPU; the model may sit on a GPU
-        loss = clip_loss(model.embed_ecg(x.to(dev)), model.embed_text(self.text[code].to(dev)), model.logit_scale)
-        return loss, dict(temperature=float(model.logit_scale.detach().exp().reciprocal()))
-
 # %% ../nbs/12_ecgclip.ipynb #b807e6d1
 @torch.no_grad()
 def embed_signals(clip:ECGClip, x:torch.Tensor, batch_size:int=256)->torch.Tensor:
@@ -146,32 +123,6 @@ def embed_signals(clip:ECGClip, x:torch.Tensor, batch_size:int=256)->torch.Tenso
 def retrieval_top1(ecg_emb, text_emb, codes)->float: # (n, d) ECGs, (k, d) distinct texts, (n,) index of each ECG's text
     "Top-1 report retrieval: share of ECGs whose own report scores highest among the k distinct reports."
     return float((np.asarray(ecg_emb @ text_emb.T).argmax(1) == np.asarray(codes)).mean())
-
-@patch
-@torch.no_grad()
-def validate(self:ClipTask, model)->dict:
-    if self.val is None: return {}
-    x, codes, text = self.val
-    e, u = embed_signals(model, x), model.embed_text(text.to(model.logit_scale.device)).cpu()
-    matched = (e * u[codes]).sum(-1)
-    shuffled = (e * u[codes[np.random.default_rng(0).permutation(len(codes))]]).sum(-1)
-    loss = clip_loss(e, u[codes], model.logit_scale.cpu())
-    return dict(loss=float(loss), cos_matched=float(matched.mean()), cos_shuffled=float(shuffled.mean()),
-                top1=retrieval_top1(e, u, codes), n_reports=len(text))
-
-# %% ../nbs/12_ecgclip.ipynb #3a087052
-from .train import TrainConfig, train
-
-def train_clip(cache_dir, # an `ECGCache` folder (see `build_cache`)
-               out_dir, # run folder: last.safetensors, metrics.jsonl, config.json
-               config:ClipConfig=None, encoder=None, # the text encoder (default: the one `config` names)
-               n_val:int=512, progress:bool=True, stop_after:int=None,
-               **train_config)->ECGClip: # `TrainConfig` fields
-    "Train the ECG–text CLIP model on a cached corpus (resuming when `out_dir` holds a checkpoint)."
-    tc, cache = TrainConfig.from_dict(train_config), ECGCache(cache_dir)   # one sentence for an unknown or bad setting
-    torch.manual_seed(tc.seed)
-    task = ClipTask(ECGClip(config), cache.split('train'), cache.split('val'), encoder, n_val)
-    return train(task, tc, out_dir, progress=progress, stop_after=stop_after).eval()
 
 # %% ../nbs/12_ecgclip.ipynb #f718f188
 CLIP_DIR = Path(str(files('diffusets_nb')))/'assets'/'clip'   # the CLIP model shipped inside the package

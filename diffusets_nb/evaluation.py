@@ -14,20 +14,66 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 import matplotlib.pyplot as plt
-from .core import LEADS, FS_RAW, FS_MODEL, atomic_write
+from .core import LEADS, FS_RAW, FS_MODEL, N_SAMPLES, atomic_write
 from .batch import ECGBatch
 from .measure import measure, statement_signature, SIGNATURE_OF_STATEMENT
 from .conditioning import unconditional, split_report
+from .phantom import sample_conditions, STATEMENTS
+from .diffusion import SAMPLERS
+from .pipeline import DiffuSETS
 from .metrics import (Estimate, bootstrap, hr_mae, hr_within, rate, interval_shift, physics_residual,
                                    paired_errors, fid, prdc, real_floor)
 from .ecgclip import load_clip, ecg_features, text_features, pair_cosines, clip_score, rclip
 
 # %% auto #0
-__all__ = ['SUMMARY_STATEMENTS', 'DIAGNOSTIC_TRAIN_SEED', 'OUTSIDE_GENERATORS', 'MIN_CONDITIONS', 'Entry', 'reference_set',
-           'reference_from_cache', 'generate_for', 'adherence_table', 'score_set', 'summarise', 'reference_floors',
-           'statement_labels', 'auroc', 'train_classifier', 'predict', 'auroc_table', 'diagnostic', 'curve_entries',
-           'entries_from_config', 'deepfake_ecgs', 'run_benchmark', 'ablation_comparison', 'markdown_table',
-           'plot_curve', 'plot_adherence', 'plot_hr', 'plot_intervals', 'write_report']
+__all__ = ['HELDOUT_SEED', 'CHECKED_STATEMENTS', 'SUMMARY_STATEMENTS', 'DIAGNOSTIC_TRAIN_SEED', 'FAST_SAMPLERS',
+           'OUTSIDE_GENERATORS', 'MIN_CONDITIONS', 'heldout_conditions', 'generate_and_measure', 'adherence', 'Entry',
+           'reference_set', 'reference_from_cache', 'generate_for', 'adherence_table', 'score_set', 'summarise',
+           'reference_floors', 'statement_labels', 'auroc', 'train_classifier', 'predict', 'auroc_table', 'diagnostic',
+           'curve_entries', 'entries_from_config', 'deepfake_ecgs', 'score_entry', 'score_outside', 'run_benchmark',
+           'ablation_comparison', 'markdown_table', 'plot_curve', 'plot_adherence', 'plot_hr', 'plot_intervals',
+           'write_report']
+
+# %% ../nbs/13_evaluation.ipynb #d9564511
+HELDOUT_SEED = 2026   # the phantom corpus seed of held-out conditions (the default model trained on seed 0)
+
+def heldout_conditions(n:int, # conditions to return
+                       statement:str=None, # keep only reports holding this statement
+                       hr_range:tuple=None, # (low, high) bpm: keep these and spread the n evenly over the range
+                       seed:int=HELDOUT_SEED)->pd.DataFrame: # report, age, sex, hr and the phantom's findings
+    "Conditions of phantom records from another corpus seed than the default model's training corpus."
+    if statement is not None and statement not in STATEMENTS: raise ValueError(f"Unknown statement {statement!r}.")
+    pool = sample_conditions(max(4000, 50 * n), seed=seed)
+    if statement is not None: pool = pool[pool.findings.apply(lambda f: statement in f)]
+    if hr_range is not None:
+        pool = pool[pool.hr.between(*hr_range)].sort_values('hr')
+        pool = pool.iloc[np.unique(np.linspace(0, len(pool) - 1, n).round().astype(int))] if len(pool) >= n else pool
+    if len(pool) < n: raise ValueError(f"Only {len(pool)} held-out conditions match; ask for fewer than {n}.")
+    return pool.head(n).reset_index(drop=True)[['report', 'age', 'sex', 'hr', 'findings']]
+
+# %% ../nbs/13_evaluation.ipynb #2b24ba15
+def generate_and_measure(pipe:DiffuSETS, conditions:pd.DataFrame, # columns report, age, sex, hr
+                         seed:int=0, batch_size:int=64, **settings)->pd.DataFrame: # settings: sampler, steps, guidance...
+    "One generated ECG per condition, measured blind: conditions, `measure` columns, signature flags, hr_error."
+    parts = []
+    for lo in range(0, len(conditions), batch_size):
+        c = conditions.iloc[lo:lo + batch_size]
+        ecgs = pipe(list(c.report), age=list(c.age), sex=list(c.sex), hr=list(c.hr), seed=seed + lo, progress=False, **settings)
+        m = measure(ecgs)
+        parts.append(pd.concat([c.reset_index(drop=True), m.reset_index(drop=True), statement_signature(m)], axis=1))
+    out = pd.concat(parts, ignore_index=True)
+    return out.assign(hr_error=(out.hr_bpm - out.hr).abs())
+
+# %% ../nbs/13_evaluation.ipynb #fea782b2
+CHECKED_STATEMENTS = ('Sinus bradycardia', 'Sinus tachycardia', 'Atrial fibrillation', 'Left bundle branch block',
+                      'Right bundle branch block', '1st degree A-V block', 'Low QRS voltages')
+
+def adherence(pipe:DiffuSETS, statements=CHECKED_STATEMENTS, k:int=16, seed:int=0, **settings)->pd.DataFrame:
+    "Share of k generations per statement whose blind signature (`statement_signature`) shows it."
+    conds = pd.concat([heldout_conditions(k, s).assign(statement=s) for s in statements], ignore_index=True)
+    run = generate_and_measure(pipe, conds, seed=seed, **settings)
+    run['adheres'] = [bool(row[SIGNATURE_OF_STATEMENT[row.statement]]) for _, row in run.iterrows()]
+    return run.groupby('statement', sort=False).adheres.agg(['mean', 'size']).rename(columns=dict(mean='adherence', size='n'))
 
 # %% ../nbs/13_evaluation.ipynb #66ffd4fa
 @dataclass
@@ -47,13 +93,11 @@ class Entry:
 def reference_set(n:int, seed:int=None)->ECGBatch: # n held-out phantom records at 500 Hz with their conditions
     "Held-out real records: phantom corpus `HELDOUT_SEED` (the default model trained on seed 0)."
     from diffusets_nb.phantom import generate
-    from diffusets_nb.pipeline import HELDOUT_SEED
     return generate(n, seed=HELDOUT_SEED if seed is None else seed)
 
 def reference_from_cache(cache_dir, n:int, split:str='test')->ECGBatch: # records at 102.4 Hz
     "The first n records of a cache's split (patient-disjoint from training) as a reference set."
     from diffusets_nb.data import ECGCache
-    from diffusets_nb.core import FS_MODEL
     c = ECGCache(cache_dir).split(split); t = c.table.iloc[:n]
     return ECGBatch(c.signals(np.arange(len(t))), FS_MODEL, list(t.report), t.age.to_numpy(), list(t.sex), t.hr.to_numpy(), list(t.source_id))
 
@@ -61,7 +105,6 @@ def reference_from_cache(cache_dir, n:int, split:str='test')->ECGBatch: # record
 def generate_for(entry:Entry, reference:ECGBatch, seed:int=0, batch_size:int=128, pipes:dict=None,
                  progress:bool=False)->ECGBatch:
     "One ECG per reference condition from `entry`, seeded, at the reference's sampling rate."
-    from diffusets_nb.pipeline import DiffuSETS
     from diffusets_nb.data import resample
     pipes = {} if pipes is None else pipes
     if entry.model not in pipes: pipes[entry.model] = DiffuSETS.from_pretrained(entry.model)
@@ -163,14 +206,13 @@ def auroc_table(probs, labels, statements)->pd.Series:
 DIAGNOSTIC_TRAIN_SEED = 1   # phantom corpus seed of the classifier's real training records (not the held-out seed)
 
 def _conditions_batch(df:pd.DataFrame)->ECGBatch: # conditions only (zero signals at the model's rate), for `generate_for`
-    from diffusets_nb.core import FS_MODEL, N_SAMPLES
     return ECGBatch(np.zeros((len(df), 12, N_SAMPLES), np.float32), FS_MODEL, list(df.report), df.age.to_numpy(), list(df.sex), df.hr.to_numpy())
 
+# %% ../nbs/13_evaluation.ipynb #f0a1b2c6
 def diagnostic(entry:Entry, reference:ECGBatch, generated:ECGBatch, # the entry's ECGs for the reference conditions
                n_train:int=1000, minority:str='Atrial fibrillation', n_minority:int=10, n_augment:int=200,
                classifier_steps:int=600, seed:int=0, pipes:dict=None)->dict:
     "AUROC of a real-trained classifier on generated vs real ECGs, TSTR vs TRTR, and minority-statement augmentation."
-    from diffusets_nb.phantom import STATEMENTS
     from diffusets_nb.data import resample
     to_model = lambda b: b.signal if b.signal.shape[-1] == 1024 else resample(b.signal, 1024)
     real_train = reference_set(n_train, DIAGNOSTIC_TRAIN_SEED)
@@ -189,9 +231,9 @@ def diagnostic(entry:Entry, reference:ECGBatch, generated:ECGBatch, # the entry'
     aug = None if minority not in statements else _augmentation(entry, Xr, Yr, Xt, Yt, statements, minority, n_minority, n_augment, fit, seed, pipes)
     return dict(table=table, statements=statements, augmentation=aug)
 
+# %% ../nbs/13_evaluation.ipynb #f0a1b2c7
 def _augmentation(entry, Xr, Yr, Xt, Yt, statements, minority, n_minority, n_augment, fit, seed, pipes)->dict:
     "Keep only `n_minority` real positives of the minority statement, then add `n_augment` generated ones."
-    from diffusets_nb.pipeline import heldout_conditions
     j = statements.index(minority)
     pos = np.flatnonzero(Yr[:, j]); base = np.setdiff1d(np.arange(len(Yr)), pos[n_minority:])
     extra = generate_for(entry, _conditions_batch(heldout_conditions(n_augment, minority, seed=DIAGNOSTIC_TRAIN_SEED)), seed + 2, pipes=pipes)
@@ -202,7 +244,9 @@ def _augmentation(entry, Xr, Yr, Xt, Yt, statements, minority, n_minority, n_aug
                 auroc_without=without, auroc_with=with_gen)
 
 # %% ../nbs/13_evaluation.ipynb #26750448
-def curve_entries(samplers=('ddim', 'dpmpp_2m'), steps=(10, 20, 50, 100), guidance=((1.0, 1.0), (3.0, 3.0)),
+FAST_SAMPLERS = tuple(name for name in SAMPLERS if name != 'ddpm')   # every registered sampler but the paper's DDPM
+
+def curve_entries(samplers=FAST_SAMPLERS, steps=(10, 20, 50, 100), guidance=((1.0, 1.0), (3.0, 3.0)),
                   ddpm_steps=(100, 1000))->list[Entry]:
     "The steps-vs-quality curve: each sampler at each step count, with and without guidance, and the paper's DDPM."
     runs = [('ddpm', s) for s in ddpm_steps] + [(sm, s) for sm in samplers for s in steps]
@@ -255,6 +299,26 @@ def _entry_row(entry:Entry, n:int, secs:float, figs:dict)->dict:
     return dict(name=entry.name, group=entry.group, baseline=entry.baseline, sampler=entry.sampler, steps=entry.steps,
                 guidance=None if entry.guidance is None else list(entry.guidance), n=n, seconds=round(secs, 1), **figs)
 
+# %% ../nbs/13_evaluation.ipynb #f1a2b3c3
+def score_entry(entry:Entry, reference:ECGBatch, scored:dict, # the reference set and its `score_set`
+                clip, seed:int=0, pipes:dict=None)->dict: # the CLIP evaluator; the seed; loaded models by folder
+    "One entry's ECGs for the reference conditions, scored: its table row, its cohorts, its per-ECG measurements, its ECGs."
+    t = time.perf_counter(); gen = generate_for(entry, reference, seed, pipes=pipes); secs = time.perf_counter() - t
+    g = score_set(gen, clip, scored['text'])
+    return dict(row=_entry_row(entry, len(reference.signal), secs, summarise(g, scored, gen, reference, seed=seed)),
+                cohort=g['adh'].groupby('statement').adheres.agg(['mean', 'size']).assign(entry=entry.name),
+                ecgs=pd.concat([pd.DataFrame(dict(entry=entry.name, hr_requested=reference.hr)), g['m']], axis=1), generated=gen)
+
+def score_outside(reference:ECGBatch, scored:dict, clip, seed:int=0)->dict|None: # None when `deepfake-ecg` is not installed
+    "As many DeepFake-ECG ECGs as the reference set holds, scored on the unconditional metrics: the table row and per-ECG measurements."
+    t = time.perf_counter(); gen = deepfake_ecgs(len(reference.signal), seed); secs = time.perf_counter() - t
+    if gen is None: return None
+    g = score_set(gen, clip, scored['text'])
+    row = _entry_row(Entry('DeepFake-ECG', 'outside', conditional=False), len(gen.signal), secs,
+                     summarise(g, scored, gen, reference, conditional=False, seed=seed))
+    return dict(row=row, ecgs=pd.concat([pd.DataFrame(dict(entry='DeepFake-ECG', hr_requested=np.nan), index=range(len(g['m']))), g['m']], axis=1))
+
+# %% ../nbs/13_evaluation.ipynb #f1a2b3c6
 def run_benchmark(cfg:dict, # see above; `seed`, `n_conditions`, `entries`, `curve`, `n_curve`, `outside`, `clip`
                   progress:bool=True)->dict:
     "Run every entry of a benchmark config on held-out conditions; figures, cohorts and per-ECG results."
@@ -265,29 +329,20 @@ def run_benchmark(cfg:dict, # see above; `seed`, `n_conditions`, `entries`, `cur
     ref = score_set(ref_ecgs, clip)
     n_curve = min(cfg.get('n_curve', 128), len(ref_ecgs.signal))
     sets = {len(ref_ecgs.signal): (ref_ecgs, ref), n_curve: (_subset(ref_ecgs, n_curve), _head(ref, n_curve))}
-    rows, cohorts, per_ecg, pipes = [], [], [], {}
     skipped = [dict(name=e.name, reason=f"model folder {e.model} does not exist") for e in main + curve
                if e.model is not None and not Path(e.model).is_dir()]
+    done, first, pipes = [], None, {}
     for entry in tqdm([e for e in main + curve if e.name not in {s['name'] for s in skipped}], desc='benchmark', disable=not progress):
-        R, Rs = sets[len(ref_ecgs.signal) if entry in main else n_curve]
-        t = time.perf_counter(); gen = generate_for(entry, R, seed, pipes=pipes); secs = time.perf_counter() - t
-        g = score_set(gen, clip, Rs['text'])
-        rows.append(_entry_row(entry, len(R.signal), secs, summarise(g, Rs, gen, R, seed=seed)))
-        cohorts.append(g['adh'].groupby('statement').adheres.agg(['mean', 'size']).assign(entry=entry.name))
-        if entry in main: per_ecg.append(pd.concat([pd.DataFrame(dict(entry=entry.name, hr_requested=R.hr)), g['m']], axis=1))
-        if main and entry is main[0]: first = gen
-    for name in cfg.get('outside', []):   # only 'deepfake-ecg' so far (checked above)
-        t = time.perf_counter(); gen = deepfake_ecgs(len(ref_ecgs.signal), seed); secs = time.perf_counter() - t
-        if gen is None: continue
-        g = score_set(gen, clip, ref['text'])
-        rows.append(_entry_row(Entry('DeepFake-ECG', 'outside', conditional=False), len(gen.signal), secs,
-                               summarise(g, ref, gen, ref_ecgs, conditional=False, seed=seed)))
-        per_ecg.append(pd.concat([pd.DataFrame(dict(entry='DeepFake-ECG', hr_requested=np.nan), index=range(len(g['m']))), g['m']], axis=1))
+        r = score_entry(entry, *sets[len(ref_ecgs.signal) if entry in main else n_curve], clip, seed, pipes)
+        if main and entry is main[0]: first = r['generated']
+        done.append((entry, dict(r, generated=None)))   # one set of ECGs kept: the first entry's, for the diagnostic level
+    outside = [o for o in (score_outside(ref_ecgs, ref, clip, seed) for _ in cfg.get('outside', [])) if o is not None]   # 'deepfake-ecg'
     diag = diagnostic(main[0], ref_ecgs, first, seed=seed, pipes=pipes, **cfg['diagnostic']) if cfg.get('diagnostic') and main else None
-    cohorts.append(ref['adh'].groupby('statement').adheres.agg(['mean', 'size']).assign(entry='real (reference)'))
-    per_ecg.append(pd.concat([pd.DataFrame(dict(entry='real (reference)', hr_requested=ref_ecgs.hr)), ref['m']], axis=1))
-    return dict(table=pd.DataFrame(rows), floors=reference_floors(ref, ref_ecgs, seed), config=cfg,
-                cohorts=pd.concat(cohorts).reset_index().rename(columns={'mean': 'adherence', 'size': 'n'}),
+    cohorts = [r['cohort'] for _, r in done] + [ref['adh'].groupby('statement').adheres.agg(['mean', 'size']).assign(entry='real (reference)')]
+    per_ecg = [r['ecgs'] for e, r in done if e in main] + [o['ecgs'] for o in outside] + \
+              [pd.concat([pd.DataFrame(dict(entry='real (reference)', hr_requested=ref_ecgs.hr)), ref['m']], axis=1)]
+    return dict(table=pd.DataFrame([r['row'] for _, r in done] + [o['row'] for o in outside]), floors=reference_floors(ref, ref_ecgs, seed),
+                config=cfg, cohorts=pd.concat(cohorts).reset_index().rename(columns={'mean': 'adherence', 'size': 'n'}),
                 ecgs=pd.concat(per_ecg, ignore_index=True), diagnostic=diag, skipped=skipped, seconds=time.perf_counter() - t0)
 
 # %% ../nbs/13_evaluation.ipynb #cd8a83a1
@@ -349,6 +404,7 @@ def plot_adherence(cohorts:pd.DataFrame, entries:list):
     ax.set(xlabel='', ylim=(0, 1.05)); ax.tick_params(axis='x', rotation=30); plt.setp(ax.get_xticklabels(), ha='right')
     fig.tight_layout(); return fig
 
+# %% ../nbs/13_evaluation.ipynb #f1a2b3d3
 def plot_hr(ecgs:pd.DataFrame, entry:str):
     "Requested vs measured HR of one entry."
     import seaborn as sns
@@ -367,6 +423,84 @@ def plot_intervals(ecgs:pd.DataFrame, entries:list):
         sns.kdeplot(ecgs[ecgs.entry.isin(entries)], x=k, hue='entry', hue_order=entries, common_norm=False, ax=ax)
         if ax is not axes[-1]: ax.get_legend().remove()
     fig.tight_layout(); return fig
+
+# %% ../nbs/13_evaluation.ipynb #f1a2b3d5
+def _compared(t:pd.DataFrame)->list: # the model, its ablations and the real records: the entries of the cohort bars and table
+    return [e for e in t.name[t.group.isin(['model', 'ablation'])]] + ['real (reference)']
+
+def _save_figures(res:dict, out:Path, main_entry:str)->dict: # the names of the figures written
+    t, figs = res['table'], {}
+    def save(fig, name):
+        atomic_write(out/name, lambda p: fig.savefig(p, dpi=110, format='png')); plt.close(fig); figs[name] = name
+    if (t.group == 'sampler').any(): save(plot_curve(t), 'steps_vs_quality.png')
+    save(plot_adherence(res['cohorts'], _compared(t)), 'adherence.png')
+    save(plot_hr(res['ecgs'], main_entry), 'heart_rate.png')
+    save(plot_intervals(res['ecgs'], [main_entry, 'real (reference)'] + list(t.name[t.group == 'outside'])), 'intervals.png')
+    return figs
+
+# %% ../nbs/13_evaluation.ipynb #f1a2b3d8
+def _header_md(res:dict, command:str=None)->list: # the title, the command, what ran and what could not
+    return [f"# Benchmark report\n",
+            f"Command: `{command}`\n" if command else '',
+            f"{res['config'].get('n_conditions')} held-out conditions × 1 generation for the model and its ablations; "
+            f"the first {res['config'].get('n_curve', 128)} for the steps-vs-quality curve. Seed {res['config'].get('seed', 0)}. "
+            f"Total time {res['seconds'] / 60:.1f} min. Values are estimates with bootstrap 95 % intervals over conditions.\n",
+            ''.join(f"**Not run: {s['name']}** ({s['reason']}).\n" for s in res.get('skipped', []))]
+
+def _tables_md(res:dict)->list: # the feature, signal and distribution tables, and adherence by cohort
+    t, floors = res['table'], res['floors']
+    cohort = res['cohorts'].pivot_table(index='statement', columns='entry', values='adherence', sort=False)
+    cohort_n = res['cohorts'][res['cohorts'].entry == 'real (reference)'].set_index('statement')['n']
+    cohort = cohort[[e for e in _compared(t) if e in cohort.columns]].assign(n=cohort_n).reset_index()
+    floor_row = pd.DataFrame([dict(name='real vs real (floor)', **{k: floors.get(k, np.nan) for k in _DIST_COLS if k != 'rfid'})])
+    return ["## Feature and signal level\n", markdown_table(t[t.group != 'outside'][['name', 'n', 'seconds'] + _MAIN_COLS]),
+            f"\nReal reference records: adherence ceiling {_fmt(floors['adherence'])}, CLIP score {_fmt(floors['clip_score'])}, "
+            f"physics residual {_fmt(floors['physics_residual_mv'])} mV.\n",
+            "## Distribution level (CLIP feature space)\n", markdown_table(pd.concat([t[['name'] + _DIST_COLS], floor_row], ignore_index=True)),
+            "\n## Statement adherence by cohort\n", markdown_table(cohort), "\n![adherence](adherence.png)\n",
+            "![heart rate](heart_rate.png) ![intervals](intervals.png)\n"]
+
+# %% ../nbs/13_evaluation.ipynb #f1a2b3e2
+def _ablations_md(res:dict)->list: # each ablation against its baseline: overall and statement by statement
+    t, comp = res['table'], ablation_comparison(res['table'], res['cohorts'])
+    md = ["## Ablations\n"] if len(comp) else []
+    for (abl, base), c in comp.groupby(['ablation', 'baseline'], sort=False):
+        ra, rb = t[t.name == abl].iloc[0], t[t.name == base].iloc[0]
+        behind = c[~c.baseline_ahead]
+        md.append(f"**{abl}** vs **{base}**: overall adherence {_fmt(ra['adherence'])} vs {_fmt(rb['adherence'])}; "
+                  f"HR-MAE {_fmt(ra['hr_mae'])} vs {_fmt(rb['hr_mae'])} bpm. The baseline is ahead on {int(c.baseline_ahead.sum())} "
+                  f"of {len(c)} statements" + (f"; not on {', '.join(f'{s} ({x:.2f} vs {y:.2f})' for s, x, y in zip(behind.statement, behind.ablation_adherence, behind.baseline_adherence))}.\n"
+                                                if len(behind) else ".\n"))
+    return md
+
+def _curve_md(res:dict, figs:dict)->list: # the steps-vs-quality table and figure, when the run has the curve
+    t = res['table']
+    if 'steps_vs_quality.png' not in figs: return []
+    return ["## Steps vs quality\n", markdown_table(t[t.group == 'sampler'][['name', 'n', 'seconds', 'hr_mae', 'hr_within_5', 'adherence', 'rclip', 'rfid']]),
+            "\n![steps vs quality](steps_vs_quality.png)\n"]
+
+# %% ../nbs/13_evaluation.ipynb #f1a2b3e4
+def _diagnostic_md(res:dict)->list: # the diagnostic level: AUROC per statement, TSTR and the augmentation, when the run has them
+    if not res.get('diagnostic'): return []
+    t, d, a = res['table'], res['diagnostic'], res['diagnostic']['augmentation']
+    return [f"## Diagnostic level ({t.name.iloc[0]})\n",
+            "Per-statement AUROC of a classifier trained on real phantom records (seed 1): on the real reference records "
+            "(`real`, the ceiling) and on the generated ECGs against their prompts (`generated`); `tstr`: a classifier "
+            "trained on ECGs generated for the training records' conditions, tested on the real reference.\n",
+            markdown_table(d['table'].reset_index(names='statement')),
+            f"\nMacro AUROC: real {d['table'].real.mean():.3f}, generated {d['table'].generated.mean():.3f}, "
+            f"TSTR {d['table'].tstr.mean():.3f} (TRTR = real).\n",
+            f"**Augmentation** ({a['statement']}): with {a['real_positives']} real positives the classifier reaches AUROC "
+            f"{a['auroc_without']:.3f}; adding {a['generated_added']} generated ECGs of the statement gives {a['auroc_with']:.3f} "
+            f"(with all real positives: {d['table'].real[a['statement']]:.3f}).\n" if a else "No augmentation: too few examples of the minority statement.\n"]
+
+def _results_json(res:dict)->dict: # every figure of a run, JSON-ready (an `Estimate` as [value, lo, hi])
+    t, floors = res['table'], res['floors']
+    return dict(config=res['config'], seconds=res['seconds'], floors={k: _jsonable(v) for k, v in floors.items()},
+                entries=[{k: _jsonable(v) for k, v in r.items()} for r in t.to_dict('records')],
+                cohorts=res['cohorts'].to_dict('records'),
+                diagnostic=None if not res.get('diagnostic') else dict(table=res['diagnostic']['table'].reset_index(names='statement').to_dict('records'),
+                                                                      augmentation=res['diagnostic']['augmentation']))
 
 # %% ../nbs/13_evaluation.ipynb #311a3631
 _NOTES = """## What compares with the paper, and what does not
@@ -390,64 +524,8 @@ _NOTES = """## What compares with the paper, and what does not
 def write_report(res:dict, out_dir, command:str=None, main_entry:str=None)->Path:
     "Write report.md, results.json and the figures of a `run_benchmark` result into `out_dir`."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    t, floors = res['table'], res['floors']
-    main_entry = main_entry or t.name.iloc[0]
-    figs = {}
-    def save(fig, name):
-        atomic_write(out/name, lambda p: fig.savefig(p, dpi=110, format='png')); plt.close(fig); figs[name] = name
-    if (t.group == 'sampler').any(): save(plot_curve(t), 'steps_vs_quality.png')
-    entries = [e for e in t.name[t.group.isin(['model', 'ablation'])]] + ['real (reference)']
-    save(plot_adherence(res['cohorts'], entries), 'adherence.png')
-    save(plot_hr(res['ecgs'], main_entry), 'heart_rate.png')
-    save(plot_intervals(res['ecgs'], [main_entry, 'real (reference)'] + list(t.name[t.group == 'outside'])), 'intervals.png')
-    cond, dist = t[t.group != 'outside'], t
-    cohort = res['cohorts'].pivot_table(index='statement', columns='entry', values='adherence', sort=False)
-    cohort_n = res['cohorts'][res['cohorts'].entry == 'real (reference)'].set_index('statement')['n']
-    cohort = cohort[[e for e in entries if e in cohort.columns]].assign(n=cohort_n).reset_index()
-    floor_row = pd.DataFrame([dict(name='real vs real (floor)', **{k: floors.get(k, np.nan) for k in _DIST_COLS if k != 'rfid'})])
-    md = [f"# Benchmark report\n",
-          f"Command: `{command}`\n" if command else '',
-          f"{res['config'].get('n_conditions')} held-out conditions × 1 generation for the model and its ablations; "
-          f"the first {res['config'].get('n_curve', 128)} for the steps-vs-quality curve. Seed {res['config'].get('seed', 0)}. "
-          f"Total time {res['seconds'] / 60:.1f} min. Values are estimates with bootstrap 95 % intervals over conditions.\n",
-          ''.join(f"**Not run: {s['name']}** ({s['reason']}).\n" for s in res.get('skipped', [])),
-          "## Feature and signal level\n", markdown_table(cond[['name', 'n', 'seconds'] + _MAIN_COLS]),
-          f"\nReal reference records: adherence ceiling {_fmt(floors['adherence'])}, CLIP score {_fmt(floors['clip_score'])}, "
-          f"physics residual {_fmt(floors['physics_residual_mv'])} mV.\n",
-          "## Distribution level (CLIP feature space)\n", markdown_table(pd.concat([dist[['name'] + _DIST_COLS], floor_row], ignore_index=True)),
-          "\n## Statement adherence by cohort\n", markdown_table(cohort), "\n![adherence](adherence.png)\n",
-          "![heart rate](heart_rate.png) ![intervals](intervals.png)\n"]
-    comp = ablation_comparison(t, res['cohorts'])
-    if len(comp):
-        md.append("## Ablations\n")
-        for (abl, base), c in comp.groupby(['ablation', 'baseline'], sort=False):
-            ra, rb = t[t.name == abl].iloc[0], t[t.name == base].iloc[0]
-            behind = c[~c.baseline_ahead]
-            md.append(f"**{abl}** vs **{base}**: overall adherence {_fmt(ra['adherence'])} vs {_fmt(rb['adherence'])}; "
-                      f"HR-MAE {_fmt(ra['hr_mae'])} vs {_fmt(rb['hr_mae'])} bpm. The baseline is ahead on {int(c.baseline_ahead.sum())} "
-                      f"of {len(c)} statements" + (f"; not on {', '.join(f'{s} ({x:.2f} vs {y:.2f})' for s, x, y in zip(behind.statement, behind.ablation_adherence, behind.baseline_adherence))}.\n"
-                                                    if len(behind) else ".\n"))
-    if 'steps_vs_quality.png' in figs:
-        md += ["## Steps vs quality\n", markdown_table(t[t.group == 'sampler'][['name', 'n', 'seconds', 'hr_mae', 'hr_within_5', 'adherence', 'rclip', 'rfid']]),
-               "\n![steps vs quality](steps_vs_quality.png)\n"]
-    if res.get('diagnostic'):
-        d, a = res['diagnostic'], res['diagnostic']['augmentation']
-        md += [f"## Diagnostic level ({t.name.iloc[0]})\n",
-               "Per-statement AUROC of a classifier trained on real phantom records (seed 1): on the real reference records "
-               "(`real`, the ceiling) and on the generated ECGs against their prompts (`generated`); `tstr`: a classifier "
-               "trained on ECGs generated for the training records' conditions, tested on the real reference.\n",
-               markdown_table(d['table'].reset_index(names='statement')),
-               f"\nMacro AUROC: real {d['table'].real.mean():.3f}, generated {d['table'].generated.mean():.3f}, "
-               f"TSTR {d['table'].tstr.mean():.3f} (TRTR = real).\n",
-               f"**Augmentation** ({a['statement']}): with {a['real_positives']} real positives the classifier reaches AUROC "
-               f"{a['auroc_without']:.3f}; adding {a['generated_added']} generated ECGs of the statement gives {a['auroc_with']:.3f} "
-               f"(with all real positives: {d['table'].real[a['statement']]:.3f}).\n" if a else "No augmentation: too few examples of the minority statement.\n"]
-    md.append(_NOTES)
+    figs = _save_figures(res, out, main_entry or res['table'].name.iloc[0])
+    md = _header_md(res, command) + _tables_md(res) + _ablations_md(res) + _curve_md(res, figs) + _diagnostic_md(res) + [_NOTES]
     atomic_write(out/'report.md', lambda p: Path(p).write_text('\n'.join(md)))
-    results = dict(config=res['config'], seconds=res['seconds'], floors={k: _jsonable(v) for k, v in floors.items()},
-                   entries=[{k: _jsonable(v) for k, v in r.items()} for r in t.to_dict('records')],
-                   cohorts=res['cohorts'].to_dict('records'),
-                   diagnostic=None if not res.get('diagnostic') else dict(table=res['diagnostic']['table'].reset_index(names='statement').to_dict('records'),
-                                                                         augmentation=res['diagnostic']['augmentation']))
-    atomic_write(out/'results.json', lambda p: Path(p).write_text(json.dumps(results, indent=1, default=str)))
+    atomic_write(out/'results.json', lambda p: Path(p).write_text(json.dumps(_results_json(res), indent=1, default=str)))
     return out/'report.md'

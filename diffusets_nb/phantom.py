@@ -15,7 +15,8 @@ from .batch import ECGBatch
 # %% auto #0
 __all__ = ['DOWER', 'DOWER12', 'STATEMENTS', 'STATEMENT_KEYS', 'MILD_STATEMENTS', 'PRIOR', 'WAVE_VECTORS', 'ST_VECTORS',
            'ROTATED_WAVES', 'LABEL_RULES', 'ST_LEADS', 'PTBXL_SCP_MAP', 'summary_statement', 'make_report',
-           'sample_conditions', 'render', 'findings_from_truth', 'generate', 'simulate', 'write_corpus']
+           'sample_params', 'sample_conditions', 'render', 'findings_from_truth', 'generate', 'simulate',
+           'write_corpus']
 
 # %% ../nbs/02_phantom.ipynb #1243e10c
 DOWER = np.array([[ 0.632, -0.235,  0.059],   # I
@@ -111,7 +112,7 @@ def _sample_findings(rng, age:float, male:bool)->list:
 def _longest_pr(hr:float)->float: # ms; a long PR still leaves the P wave clear of the previous T wave
     return float(np.clip(60000 / hr - 450 * math.sqrt(60 / hr) - 30, 245, 320))
 
-def _sample_params(rng, age:float, sex:str, findings:list)->dict:
+def sample_params(rng, age:float, sex:str, findings:list)->dict:
     "Physiological parameters realising `findings` for a patient of this age and sex."
     f, male = set(findings), sex == 'M'
     tn = lambda mu, sd, lo, hi: float(np.clip(rng.normal(mu, sd), lo, hi))
@@ -157,7 +158,7 @@ def sample_conditions(n:int,         # number of records
         rng = _record_rng(seed, i, 0)
         age, sex = _sample_patient(rng)
         findings = _sample_findings(rng, age, sex == 'M')
-        rows.append(dict(index=i, findings=findings, report=make_report(findings), **_sample_params(rng, age, sex, findings)))
+        rows.append(dict(index=i, findings=findings, report=make_report(findings), **sample_params(rng, age, sex, findings)))
     return pd.DataFrame(rows)
 
 # %% ../nbs/02_phantom.ipynb #82f117af

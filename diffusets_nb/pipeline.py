@@ -25,10 +25,9 @@ from .train import load_trained, run_domain
 
 # %% auto #0
 __all__ = ['DEFAULT_SAMPLING', 'DEFAULT_CONDITIONING', 'PAPER_SCHEDULE', 'MAX_GUIDANCE', 'MAX_FS', 'SEED_MAX', 'MAX_OUTPUT_BYTES',
-           'DOMAIN_KEYS', 'NEAR_COSINE', 'HELDOUT_SEED', 'CHECKED_STATEMENTS', 'make_schedule', 'check_guidance',
+           'DOMAIN_KEYS', 'NEAR_COSINE', 'make_schedule', 'Guidance', 'check_guidance', 'parse_guidance',
            'output_samples', 'Request', 'check_request', 'output_bytes', 'check_output_size', 'DiffuSETS',
-           'OutOfDomainWarning', 'check_domain', 'model_domain', 'ecg_generator', 'run_summary', 'heldout_conditions',
-           'generate_and_measure', 'adherence']
+           'OutOfDomainWarning', 'check_domain', 'model_domain', 'ecg_generator', 'run_summary']
 
 # %% ../nbs/09_pipeline.ipynb #e31da07e
 DEFAULT_SAMPLING = dict(sampler='dpmpp_2m', steps=50, guidance=(1.0, 1.0), clip_x0=None, project=True)
@@ -42,11 +41,19 @@ def make_schedule(cfg:dict # {'kind': 'linear', 'n_steps', 'beta_start', 'beta_e
     return NoiseSchedule(linear_betas(int(cfg['n_steps']), float(cfg['beta_start']), float(cfg['beta_end'])))
 
 # %% ../nbs/09_pipeline.ipynb #0b733291
+from typing import NamedTuple
 MAX_GUIDANCE = 100.0   # the largest guidance scale accepted: useful ones are 1 to about 10
 
+class Guidance(NamedTuple):
+    "Classifier-free guidance scales in the one form every step takes; a scale of 1 does not guide."
+    text: float = 1.0      # s_t: towards the report
+    patient: float = 1.0   # s_p: towards the patient information (age, sex, HR)
+    age: float = 1.0       # s_a: towards the age alone, against `AGE_CENTER`
+    def __str__(self): return str(tuple(self))   # '(2.5, 1.0, 1.5)' in messages and tables
+
 def check_guidance(guidance # None, one number (text scale), or (text, patient) or (text, patient, age) scales
-                  )->tuple|None: # (text, patient, age) floats, or None for the model's default
-    "Classifier-free guidance scales as a (text, patient, age) triple of numbers from 0 to `MAX_GUIDANCE`; a scale left out is 1."
+                  )->Guidance|None: # None for the model's default
+    "Classifier-free guidance scales as a `Guidance` of numbers from 0 to `MAX_GUIDANCE`; a scale left out is 1."
     if guidance is None: return None
     scales = (guidance,) if isinstance(guidance, numbers.Real) else guidance
     if isinstance(guidance, (str, bool)) or not isinstance(scales, (tuple, list)) or not 1 <= len(scales) <= 3 or \
@@ -54,7 +61,17 @@ def check_guidance(guidance # None, one number (text scale), or (text, patient) 
         raise ValueError(f"guidance must be one number or a (text, patient) or (text, patient, age) tuple of numbers; got {guidance!r}.")
     if not all(math.isfinite(v) and 0 <= v <= MAX_GUIDANCE for v in scales):
         raise ValueError(f"guidance scales must be finite and at least 0 and at most {MAX_GUIDANCE:g} (MAX_GUIDANCE); got {guidance!r}.")
-    return tuple(float(v) for v in scales) + (1.0,) * (3 - len(scales))
+    return Guidance(*(float(v) for v in scales))
+
+# %% ../nbs/09_pipeline.ipynb #a1c37e02
+def parse_guidance(text:str, # 'T', 'T,P' or 'T,P,A': the text, patient and age scales
+                   what:str='guidance')->Guidance: # what the text is called in an error, e.g. '--guidance'
+    "The `Guidance` of a text such as '2.5,1,3'; `ValueError` in one sentence for anything else."
+    try: scales = [float(v) for v in str(text).split(',')]
+    except ValueError: scales = []
+    if len(scales) not in (1, 2, 3):
+        raise ValueError(f"{what} must be one number, TEXT,PATIENT or TEXT,PATIENT,AGE such as 2, 2,1.5 or 2.5,1,3; got {text!r}.")
+    return check_guidance(scales[0] if len(scales) == 1 else tuple(scales))
 
 # %% ../nbs/09_pipeline.ipynb #86b0f7de
 MAX_FS = 10_000.0     # Hz: the highest output rate (20 × the clinical 500 Hz)
@@ -86,7 +103,7 @@ def _per_condition(value, k, name, check)->list:
 class Request:
     "A checked generation request: one entry per condition in the lists; None means the model's default."
     reports: list; ages: list; sexes: list; hrs: list
-    n: int; sampler: str|None; steps: int|None; guidance: tuple|None; negative: str|None; seed: int; fs: float
+    n: int; sampler: str|None; steps: int|None; guidance: Guidance|None; negative: str|None; seed: int; fs: float
 
 def _sampler_name(name)->str|None: # the registered name of a sampler, or None
     if name is None: return None
@@ -255,6 +272,7 @@ def _nearest_statements(self:DiffuSETS, statement:str)->tuple: # (known?, the 3 
     seen, spelt = _unit(self.encoder([statement, expand_abbreviations(statement)])) @ self._vocabulary[1].T
     return bool(seen.max() >= 0.9999), [(vocabulary[i], float(spelt[i])) for i in spelt.argsort(descending=True)[:3]]
 
+# %% ../nbs/09_pipeline.ipynb #c3d5f7a1
 @patch
 def _problems(self:DiffuSETS, req:Request)->list[str]:
     "One sentence per statement, age or heart rate of a checked request outside the model's domain."
@@ -287,6 +305,32 @@ def conditions(self:DiffuSETS, reports:list, ages=None, sexes=None, hrs=None)->C
     "The denoiser's `Condition` for one report per row (with the settings the model was trained with)."
     return encode_conditions(list(reports), ages, sexes, hrs, encoder=self.encoder, **self.conditioning)
 
+@patch(as_prop=True)
+def latent_shape(self:DiffuSETS)->tuple: # (channels, length): (4, 128) for the paper's VAE
+    "The shape of one ECG's latent, and so of its starting noise."
+    return (self.vae.config.latent_channels, N_SAMPLES // 2 ** len(self.vae.config.widths))
+
+# %% ../nbs/09_pipeline.ipynb #d4e6f8a3
+@patch
+def model_fn(self:DiffuSETS, cond:Condition, # one row per ECG
+             guidance:Guidance=None, # None: the model's default
+             negative:Condition=None): # a report's condition to guide away from, one row per ECG
+    "The denoiser's guided noise prediction for `cond`, as a sampler's `model_fn(x, t)`."
+    guidance = self.sampling['guidance'] if guidance is None else check_guidance(guidance)
+    return guided_model_fn(self.denoiser, cond.to(self.device), *guidance, negative=None if negative is None else negative.to(self.device))
+
+@patch
+def run_sampler(self:DiffuSETS, model_fn, # callable (x, t) -> predicted noise, e.g. `model_fn(cond)`
+                x_T:torch.Tensor, # (B, C, L) starting noise
+                settings:dict=None, # sampler, steps and clip_x0 (see `DEFAULT_SAMPLING`); None: the model's
+                generator=None, # CPU generator for the fresh noise, or a list of them, one per row
+                progress:bool=False, callback=None)->torch.Tensor: # (B, C, L) on the CPU
+    "Run the sampler of `settings` on any model function from the starting noise `x_T`, on the model's schedule."
+    s = self.sampling if settings is None else settings
+    with torch.inference_mode():
+        return get_sampler(s['sampler'])(model_fn, x_T.to(self.device), self.schedule, s['steps'], s['clip_x0'],
+                                         generator, callback, progress).cpu()
+
 # %% ../nbs/09_pipeline.ipynb #03e0238c
 @patch
 def sample_latents(self:DiffuSETS, cond:Condition, # one row per ECG
@@ -296,14 +340,10 @@ def sample_latents(self:DiffuSETS, cond:Condition, # one row per ECG
                    noise:torch.Tensor=None, # (B, C, L) starting noise; drawn from `generator` when None
                    progress:bool=False, callback=None)->torch.Tensor: # (B, C, L) scaled latents
     "Guided sampling of latents for `cond`."
-    C, L = self.denoiser.config.latent_channels, N_SAMPLES // 8
-    x_T = draw_noise((len(cond), C, L), generator) if noise is None else torch.as_tensor(noise, dtype=torch.float32)
-    if tuple(x_T.shape) != (len(cond), C, L): raise ValueError(f"noise must have shape {(len(cond), C, L)}; got {tuple(x_T.shape)}.")
-    model_fn = guided_model_fn(self.denoiser, cond.to(self.device), *settings['guidance'],
-                               negative=None if negative is None else negative.to(self.device))
-    with torch.inference_mode():
-        return get_sampler(settings['sampler'])(model_fn, x_T.to(self.device), self.schedule, settings['steps'],
-                                                settings['clip_x0'], generator, callback, progress).cpu()
+    shape = (len(cond), *self.latent_shape)
+    x_T = draw_noise(shape, generator) if noise is None else torch.as_tensor(noise, dtype=torch.float32)
+    if tuple(x_T.shape) != shape: raise ValueError(f"noise must have shape {shape}; got {tuple(x_T.shape)}.")
+    return self.run_sampler(self.model_fn(cond, settings['guidance'], negative), x_T, settings, generator, progress, callback)
 
 # %% ../nbs/09_pipeline.ipynb #cf3439c7
 @patch
@@ -322,9 +362,11 @@ def ecg_generator(seed:int, condition:int, sample:int)->torch.Generator:
     return torch.Generator().manual_seed(int(state))
 
 # %% ../nbs/09_pipeline.ipynb #a4837012
-def _settings(req:Request, defaults:dict, project)->dict:
-    "The sampling settings of a request, with the model's defaults where the request says None."
-    s = dict(defaults)
+@patch
+def sampling_for(self:DiffuSETS, req:Request, # a checked request
+                 project:bool=None)->dict: # the limb-lead projection; None: the model's default
+    "The sampling settings `req` runs with: its sampler, steps and guidance, the model's defaults where it says None."
+    s = dict(self.sampling)
     s.update({k: v for k, v in dict(sampler=req.sampler, steps=req.steps, guidance=req.guidance).items() if v is not None})
     return dict(s, project=s['project'] if project is None else bool(project))
 
@@ -340,7 +382,7 @@ def _batch(self:DiffuSETS, native:np.ndarray, req:Request, s:dict, rows:np.ndarr
     signal = native if n_out == native.shape[-1] else resample(native, n_out)
     cond, sample = rows // req.n, rows % req.n
     meta = pd.DataFrame(dict(condition=cond, sample=sample, seed=req.seed, sampler=s['sampler'], steps=s['steps'],
-                             guidance_text=s['guidance'][0], guidance_patient=s['guidance'][1], guidance_age=s['guidance'][2],
+                             guidance_text=s['guidance'].text, guidance_patient=s['guidance'].patient, guidance_age=s['guidance'].age,
                              negative=req.negative or '',
                              project=s['project'], clip_x0=s['clip_x0'], model=self.model_id, resampling=_resampling(n_out)))
     pick = lambda xs: [xs[i] for i in cond]
@@ -365,13 +407,14 @@ def _start(self:DiffuSETS, args:dict, max_bytes:int|None)->tuple: # a call's arg
     g = args['generator']
     if g is not None and not isinstance(g, torch.Generator):
         raise ValueError(f"generator must be a torch.Generator (one stream for all the noise) or None (one stream per ECG); got {type(g).__name__}.")
-    noise, shape = args['noise'], (len(req.reports) * req.n, self.denoiser.config.latent_channels, N_SAMPLES // 8)
+    noise, shape = args['noise'], (len(req.reports) * req.n, *self.latent_shape)
     if noise is not None:
         noise = torch.as_tensor(noise, dtype=torch.float32)
         if tuple(noise.shape) != shape: raise ValueError(f"noise must have shape {shape}, one starting noise per ECG; got {tuple(noise.shape)}.")
     for problem in self._problems(req): warnings.warn(problem, OutOfDomainWarning, stacklevel=3)   # at the caller's line
-    return req, _settings(req, self.sampling, args['project']), noise
+    return req, self.sampling_for(req, args['project']), noise
 
+# %% ../nbs/09_pipeline.ipynb #e5f7a9b4
 @patch
 def _parts(self:DiffuSETS, req:Request, s:dict, noise, args:dict, chunk:int):
     "The ECGs of a checked request, `chunk` at a time, in order: one `ECGBatch` per part."
@@ -481,47 +524,3 @@ def from_runs(cls:DiffuSETS, vae_run, denoiser_run, # folders written by `train_
     domain = run_domain(denoiser_run) or None   # what the denoiser was trained on
     if domain is not None: domain = check_domain(domain, f"'domain' in {Path(denoiser_run)/'config.json'}")
     return cls(vae, den, encoder or encoder_for_id(den.text_encoder_id), name, sampling, None, None, stats, card, domain)
-
-# %% ../nbs/09_pipeline.ipynb #d9564511
-HELDOUT_SEED = 2026   # the phantom corpus seed of held-out conditions (the default model trained on seed 0)
-
-def heldout_conditions(n:int, # conditions to return
-                       statement:str=None, # keep only reports holding this statement
-                       hr_range:tuple=None, # (low, high) bpm: keep these and spread the n evenly over the range
-                       seed:int=HELDOUT_SEED)->pd.DataFrame: # report, age, sex, hr and the phantom's findings
-    "Conditions of phantom records from another corpus seed than the default model's training corpus."
-    from diffusets_nb.phantom import sample_conditions, STATEMENTS
-    if statement is not None and statement not in STATEMENTS: raise ValueError(f"Unknown statement {statement!r}.")
-    pool = sample_conditions(max(4000, 50 * n), seed=seed)
-    if statement is not None: pool = pool[pool.findings.apply(lambda f: statement in f)]
-    if hr_range is not None:
-        pool = pool[pool.hr.between(*hr_range)].sort_values('hr')
-        pool = pool.iloc[np.unique(np.linspace(0, len(pool) - 1, n).round().astype(int))] if len(pool) >= n else pool
-    if len(pool) < n: raise ValueError(f"Only {len(pool)} held-out conditions match; ask for fewer than {n}.")
-    return pool.head(n).reset_index(drop=True)[['report', 'age', 'sex', 'hr', 'findings']]
-
-# %% ../nbs/09_pipeline.ipynb #2b24ba15
-def generate_and_measure(pipe:DiffuSETS, conditions:pd.DataFrame, # columns report, age, sex, hr
-                         seed:int=0, batch_size:int=64, **settings)->pd.DataFrame: # settings: sampler, steps, guidance...
-    "One generated ECG per condition, measured blind: conditions, `measure` columns, signature flags, hr_error."
-    from diffusets_nb.measure import measure, statement_signature
-    parts = []
-    for lo in range(0, len(conditions), batch_size):
-        c = conditions.iloc[lo:lo + batch_size]
-        ecgs = pipe(list(c.report), age=list(c.age), sex=list(c.sex), hr=list(c.hr), seed=seed + lo, progress=False, **settings)
-        m = measure(ecgs)
-        parts.append(pd.concat([c.reset_index(drop=True), m.reset_index(drop=True), statement_signature(m)], axis=1))
-    out = pd.concat(parts, ignore_index=True)
-    return out.assign(hr_error=(out.hr_bpm - out.hr).abs())
-
-# %% ../nbs/09_pipeline.ipynb #fea782b2
-CHECKED_STATEMENTS = ('Sinus bradycardia', 'Sinus tachycardia', 'Atrial fibrillation', 'Left bundle branch block',
-                      'Right bundle branch block', '1st degree A-V block', 'Low QRS voltages')
-
-def adherence(pipe:DiffuSETS, statements=CHECKED_STATEMENTS, k:int=16, seed:int=0, **settings)->pd.DataFrame:
-    "Share of k generations per statement whose blind signature (`statement_signature`) shows it."
-    from diffusets_nb.measure import SIGNATURE_OF_STATEMENT
-    conds = pd.concat([heldout_conditions(k, s).assign(statement=s) for s in statements], ignore_index=True)
-    run = generate_and_measure(pipe, conds, seed=seed, **settings)
-    run['adheres'] = [bool(row[SIGNATURE_OF_STATEMENT[row.statement]]) for _, row in run.iterrows()]
-    return run.groupby('statement', sort=False).adheres.agg(['mean', 'size']).rename(columns=dict(mean='adherence', size='n'))

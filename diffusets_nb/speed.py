@@ -12,14 +12,15 @@ import numpy as np
 import pandas as pd
 import torch
 from tqdm.auto import tqdm
+from .diffusion import SAMPLERS
 
 # %% auto #0
-__all__ = ['SAMPLER_SETTINGS', 'GUIDED', 'TRAIN_BATCH', 'MIMIC_IV_ECG_RECORDS', 'FORMAT_WRITERS', 'QUICK', 'FULL', 'SECTIONS',
-           'SAMPLER_NAMES', 'timed', 'peak_rss_mb', 'in_child', 'conditions_of', 'bench_generation', 'run_timed',
-           'startup_commands', 'bench_startup', 'matmul_rates', 'matmul_peak_gflops', 'step_flops', 'bench_training',
-           'bench_data', 'bench_formats', 'formats_report', 'bench_sampling_optimisations', 'bench_text_optimisations',
-           'machine', 'check_sections', 'run_bench', 'key_figures', 'met_text', 'optimisation_table', 'plot_bench',
-           'bench_report']
+__all__ = ['PAPER_STEPS', 'FAST_STEPS', 'SAMPLER_SETTINGS', 'GUIDED', 'TRAIN_BATCH', 'MIMIC_IV_ECG_RECORDS', 'FORMAT_WRITERS',
+           'QUICK', 'FULL', 'SECTIONS', 'SAMPLER_LABELS', 'SAMPLER_NAMES', 'timed', 'peak_rss_mb', 'in_child',
+           'conditions_of', 'bench_generation', 'run_timed', 'startup_commands', 'bench_startup', 'matmul_rates',
+           'matmul_peak_gflops', 'step_flops', 'bench_training', 'bench_data', 'bench_formats', 'formats_report',
+           'bench_sampling_optimisations', 'bench_text_optimisations', 'machine', 'check_sections', 'key_figures',
+           'met_text', 'optimisation_table', 'plot_bench', 'bench_report', 'run_bench']
 
 # %% ../nbs/16_speed.ipynb #06f5a1a3
 def timed(fn, repeats:int=5, warmup:int=1)->dict:
@@ -53,9 +54,22 @@ def in_child(fn, context:str='spawn', # 'spawn': a fresh interpreter; 'fork': a 
 def conditions_of(pipe, table:pd.DataFrame): # the `Condition` of a table with report, age, sex and hr columns
     return pipe.conditions(table.report.tolist(), table.age.tolist(), table.sex.tolist(), table.hr.tolist())
 
-SAMPLER_SETTINGS = (('ddpm', 1000), ('ddim', 10), ('ddim', 20), ('ddim', 50), ('dpmpp_2m', 10), ('dpmpp_2m', 20), ('dpmpp_2m', 50))
+PAPER_STEPS, FAST_STEPS = 1000, (10, 20, 50)   # the paper's DDPM chain; the step counts timed for every other sampler
+SAMPLER_SETTINGS = tuple((name, steps) for name in SAMPLERS for steps in ((PAPER_STEPS,) if name == 'ddpm' else FAST_STEPS))
 GUIDED = (3.0, 3.0)   # guidance on text and patient: two branches per step (the default's age guidance adds a third)
 
+# %% ../nbs/16_speed.ipynb #c0d1e2i1
+def _setting_row(pipe, run, project:bool, batch:int, sampler:str, steps:int, guided:bool, repeats:int)->dict:
+    "Sampling-loop and decode times of one setting; `run(sampler, steps)` samples the batch's latents."
+    from diffusets_nb.data import resample
+    z = run(sampler, 1)
+    loop = timed(lambda: run(sampler, steps), repeats, 0)
+    dec = timed(lambda: resample(pipe.decode(z, project), 5000), repeats, 1)
+    e2e = loop['median_s'] + dec['median_s']
+    return dict(batch=batch, sampler=sampler, steps=steps, guidance=guided, repeats=repeats, loop_s=loop['median_s'],
+                decode_s=dec['median_s'], e2e_s=e2e, loop_ecg_per_s=batch / loop['median_s'], ecg_per_s=batch / e2e, ms_per_ecg=1000 * e2e / batch)
+
+# %% ../nbs/16_speed.ipynb #c0d1e2f2
 def bench_generation(batch:int=16, # ECGs sampled together
                      settings=SAMPLER_SETTINGS, # (sampler, steps) pairs
                      guidance=(False, True), # without and/or with the default guidance
@@ -64,9 +78,9 @@ def bench_generation(batch:int=16, # ECGs sampled together
                      model=None, progress:bool=False)->dict:
     "Start-up, sampling-loop and decode times of the default model for one batch size."
     t0 = time.perf_counter()
-    from diffusets_nb.pipeline import DiffuSETS, heldout_conditions
-    from diffusets_nb.data import resample
+    from diffusets_nb.pipeline import DiffuSETS
     t_import = time.perf_counter() - t0
+    from diffusets_nb.evaluation import heldout_conditions
     t0 = time.perf_counter(); pipe = DiffuSETS.from_pretrained(model); t_load = time.perf_counter() - t0
     c = heldout_conditions(batch)
     t0 = time.perf_counter(); cond = conditions_of(pipe, c)
@@ -77,14 +91,7 @@ def bench_generation(batch:int=16, # ECGs sampled together
         run = lambda sampler, steps: pipe.sample_latents(cond, dict(s, sampler=sampler, steps=steps), generator=torch.Generator().manual_seed(0))
         run('dpmpp_2m', 10)   # warm-up: first-call allocations
         for sampler, steps in settings:
-            z = run(sampler, 1)
-            n = long_repeats if steps >= 200 else repeats
-            loop = timed(lambda: run(sampler, steps), n, 0)
-            dec = timed(lambda: resample(pipe.decode(z, s['project']), 5000), n, 1)
-            e2e = loop['median_s'] + dec['median_s']
-            rows.append(dict(batch=batch, sampler=sampler, steps=steps, guidance=guided, repeats=n, loop_s=loop['median_s'],
-                             decode_s=dec['median_s'], e2e_s=e2e, loop_ecg_per_s=batch / loop['median_s'],
-                             ecg_per_s=batch / e2e, ms_per_ecg=1000 * e2e / batch))
+            rows.append(_setting_row(pipe, run, s['project'], batch, sampler, steps, guided, long_repeats if steps >= 200 else repeats))
             bar.update()
     bar.close()
     return dict(batch=batch, import_s=t_import, load_s=t_load, text_s=t_text, rows=rows, threads=torch.get_num_threads())
@@ -106,6 +113,7 @@ def _cli()->list: # the console script, or the same entry point through this Pyt
     exe = shutil.which('diffusets')
     return [exe] if exe else [sys.executable, '-c', 'import sys; from diffusets_nb.cli import main; sys.exit(main())']
 
+# %% ../nbs/16_speed.ipynb #c0d1e2f4
 def startup_commands(out_dir)->dict:
     "The start-up commands timed by `bench_startup`, by name."
     py = lambda code: [sys.executable, '-c', code]
@@ -177,6 +185,7 @@ def _training_step(model:str, preset:str, batch:int, seed:int=0):
         opt.zero_grad(set_to_none=True); l = loss(); l.backward(); opt.step()
     return net.train(), step
 
+# %% ../nbs/16_speed.ipynb #c0d1e2f6
 def bench_training(model:str='denoiser', preset:str='cpu', batch:int=None, steps:int=3, peak_gflops:float=None)->dict:
     "Samples per second and achieved FLOP rate of training steps for one model and preset."
     if model not in TRAIN_BATCH: raise ValueError(f"model must be 'vae' or 'denoiser'; got {model!r}.")
@@ -250,34 +259,35 @@ def formats_report(rows:list)->str: # `bench_formats` rows -> the markdown parag
 
 # %% ../nbs/16_speed.ipynb #8cc7174c
 def _loop_timer(pipe, batch, sampler='dpmpp_2m', steps=20, guidance=GUIDED, repeats=3):
-    from diffusets_nb.pipeline import heldout_conditions
+    from diffusets_nb.evaluation import heldout_conditions
     from diffusets_nb.diffusion import get_sampler
     cond = conditions_of(pipe, heldout_conditions(batch))
-    x_T = torch.randn((batch, 4, 128), generator=torch.Generator().manual_seed(0))
+    x_T = torch.randn((batch, *pipe.latent_shape), generator=torch.Generator().manual_seed(0))
     sample = get_sampler(sampler)
     def time_with(model_fn, grad=False):
         with (torch.enable_grad() if grad else torch.inference_mode()):
             return timed(lambda: sample(model_fn, x_T, pipe.schedule, steps), repeats, 1)['median_s']
     return cond, time_with
 
-def _separate_branches(denoiser, cond, text_scale, patient_scale): # guidance with one denoiser call per branch
+def _separate_branches(denoiser, cond, guidance): # guidance with one denoiser call per branch
     from diffusets_nb.diffusion import guidance_branches
-    branches = guidance_branches(cond, text_scale, patient_scale)
+    from diffusets_nb.pipeline import check_guidance
+    branches = guidance_branches(cond, *check_guidance(guidance))
     return lambda x, t: sum(w * denoiser(x, t, c) for w, c in branches)
 
+# %% ../nbs/16_speed.ipynb #c0d1e2f8
 def bench_sampling_optimisations(batch:int=16, steps:int=20, repeats:int=3, model=None)->list:
     "Before/after times of the sampling-loop optimisations (and the sampler arithmetic's share), in one process."
     from diffusets_nb.pipeline import DiffuSETS
     from diffusets_nb.denoiser import Attention
-    from diffusets_nb.diffusion import guided_model_fn
     pipe = DiffuSETS.from_pretrained(model)
     cond, time_with = _loop_timer(pipe, batch, steps=steps, repeats=repeats)
-    guided = guided_model_fn(pipe.denoiser, cond, *GUIDED)
+    guided = pipe.model_fn(cond, GUIDED)
     after = time_with(guided)
     Attention.fuse_at_inference = False
     try: unfused = time_with(guided)
     finally: Attention.fuse_at_inference = True
-    separate = time_with(_separate_branches(pipe.denoiser, cond, *GUIDED))
+    separate = time_with(_separate_branches(pipe.denoiser, cond, GUIDED))
     pipe.denoiser.requires_grad_(True)
     try: autograd = time_with(guided, grad=True)
     finally: pipe.denoiser.requires_grad_(False)
@@ -292,7 +302,7 @@ def bench_sampling_optimisations(batch:int=16, steps:int=20, repeats:int=3, mode
 # %% ../nbs/16_speed.ipynb #aa2e788c
 def bench_text_optimisations(n:int=64, repeats:int=3)->list:
     "Before/after times of the text-side optimisations, in one process (with a temporary embedding cache)."
-    from diffusets_nb.pipeline import heldout_conditions
+    from diffusets_nb.evaluation import heldout_conditions
     from diffusets_nb.conditioning import MiniLMEncoder, CachedEncoder
     tmp = Path(tempfile.mkdtemp())
     try:
@@ -318,7 +328,8 @@ def _cpu_name()->str:
     try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
     except (OSError, StopIteration): return platform.processor() or 'unknown'
 
-QUICK = dict(batches=(1, 4), settings=(('ddpm', 1000), ('ddim', 20), ('dpmpp_2m', 20)), repeats=1, data_n=400,
+# %% ../nbs/16_speed.ipynb #c0d1e2g1
+QUICK = dict(batches=(1, 4), settings=tuple((name, PAPER_STEPS if name == 'ddpm' else 20) for name in SAMPLERS), repeats=1, data_n=400,
              training=(('denoiser', 'cpu'), ('vae', 'cpu')), startup_repeats=1, text_n=16, opt_batch=4, opt_steps=20)
 FULL = dict(batches=(1, 16, 64), settings=SAMPLER_SETTINGS, repeats=3, data_n=2000,
             training=(('vae', 'cpu'), ('vae', 'paper'), ('denoiser', 'cpu'), ('denoiser', 'paper')), startup_repeats=3, text_n=64,
@@ -331,51 +342,6 @@ def check_sections(sections)->tuple:
     if bad: raise ValueError(f"Unknown benchmark section {bad[0]!r}; expected some of {', '.join(SECTIONS)}.")
     return tuple(sections)
 
-def run_bench(out_dir, # folder for bench.json, bench.md and bench.png (created)
-              quick:bool=False, # the small version
-              sections=SECTIONS, # which sections to run
-              progress:bool=True,
-              command:str=None, # the command line, for the report
-              **overrides)->dict: # entries of `FULL`/`QUICK` to change, e.g. batches=(8,)
-    "Run the benchmark sections in fresh processes and write bench.json, bench.md and bench.png."
-    from diffusets_nb.core import atomic_write
-    check_sections(sections)
-    bad = [k for k in overrides if k not in FULL]
-    if bad: raise ValueError(f"Unknown benchmark setting {bad[0]!r}; the settings are {', '.join(FULL)}.")
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    cfg, t_start = {**(QUICK if quick else FULL), **overrides}, time.perf_counter()
-    command = command or ('run_bench(quick=True)' if quick else 'run_bench()')
-    res = dict(machine=machine(), quick=quick, date=time.strftime('%Y-%m-%d %H:%M'), sections=list(sections), command=command)
-    bar = tqdm(total=len(sections), desc='bench', disable=not progress)
-    for name in sections:
-        bar.set_postfix_str(name)
-        if name == 'startup': res['startup'] = bench_startup(cfg['startup_repeats']).to_dict('records')
-        if name == 'generation':
-            res['generation'] = [in_child(bench_generation, batch=b, settings=cfg['settings'], repeats=cfg['repeats']) for b in cfg['batches']]
-        if name == 'optimisations':
-            res['optimisations'] = (in_child(_rows, section='bench_sampling_optimisations', batch=cfg['opt_batch'], steps=cfg['opt_steps'], repeats=cfg['repeats'])['rows']
-                                    + in_child(_rows, section='bench_text_optimisations', n=cfg['text_n'], repeats=cfg['repeats'])['rows'])
-        if name == 'training':
-            res['matmul'] = in_child(_peak)
-            peak = max(res['matmul']['blas'], res['matmul']['onednn'])
-            res['training'] = [in_child(bench_training, model=m, preset=p, peak_gflops=peak) for m, p in cfg['training']]
-        # forked, not spawned: `build_cache` then starts its workers as `diffusets prepare` does (a spawned parent would
-        # spawn them too, and their start-up would swamp a small corpus)
-        if name == 'data': res['data'] = in_child(bench_data, context='fork', n=cfg['data_n'], before=True)
-        bar.update()
-    bar.close()
-    res['seconds'] = time.perf_counter() - t_start
-    atomic_write(out/'bench.json', lambda tmp: Path(tmp).write_text(json.dumps(res, indent=1)))
-    fig = plot_bench(res)
-    if fig is not None:
-        import matplotlib.pyplot as plt
-        atomic_write(out/'bench.png', lambda tmp: fig.savefig(tmp, format='png', dpi=110, bbox_inches='tight')); plt.close(fig)
-    atomic_write(out/'bench.md', lambda tmp: Path(tmp).write_text(bench_report(res)))
-    return res
-
-def _rows(section:str, **kwargs)->dict: return dict(rows=_bench_fn(section)(**kwargs))   # a list-returning section as a dict, for `in_child`
-def _peak()->dict: return matmul_rates()
-
 # %% ../nbs/16_speed.ipynb #3fdfe01f
 def _gen_row(res, batch, sampler, steps, guided):
     for g in res.get('generation', []):
@@ -386,6 +352,7 @@ def _gen_row(res, batch, sampler, steps, guided):
 def _startup(res, what):
     return next((r['median_s'] for r in res.get('startup', []) if r['what'] == what), None)
 
+# %% ../nbs/16_speed.ipynb #c0d1e2g5
 def key_figures(res:dict)->list:
     "[(figure, value, target, met)] for the package's speed promises; None where the run did not measure it."
     out = []
@@ -408,6 +375,7 @@ def key_figures(res:dict)->list:
     add('projected MIMIC-IV-ECG preparation, 2 workers (min)', two and two['mimic_minutes'], '< 45 min', lambda v: v < 45)
     return out
 
+# %% ../nbs/16_speed.ipynb #c0d1e2g7
 def met_text(figures:list)->list:
     "The `met` column of `key_figures` in words: yes, **no**, – (reported only) or not run."
     return ['not run' if f['value'] is None else '–' if f['met'] is None else 'yes' if f['met'] else '**no**' for f in figures]
@@ -417,6 +385,7 @@ def _md(df:pd.DataFrame, floatfmt:str='.3g')->str:
     head = '| ' + ' | '.join(df.columns) + ' |\n|' + '---|' * len(df.columns) + '\n'
     return head + ''.join('| ' + ' | '.join(fmt(v) for v in row) + ' |\n' for row in df.itertuples(index=False))
 
+# %% ../nbs/16_speed.ipynb #c0d1e2g9
 def optimisation_table(res:dict)->pd.DataFrame:
     "Every optimisation's before and after figure from one run, with the speed-up (data: records per second)."
     rows = [dict(r, speedup=r['before_s'] / r['after_s']) for r in res.get('optimisations', [])]
@@ -439,6 +408,9 @@ def optimisation_table(res:dict)->pd.DataFrame:
     return pd.DataFrame(rows, columns=['optimisation', 'measured', 'before_s', 'after_s', 'speedup', 'share_of_loop'])
 
 # %% ../nbs/16_speed.ipynb #56a10667
+SAMPLER_LABELS = {'ddpm': 'DDPM', 'ddim': 'DDIM', 'dpmpp_2m': 'DPM-Solver++ 2M'}   # how tables and figures name them
+SAMPLER_NAMES = {name: SAMPLER_LABELS.get(name, name) for name in SAMPLERS}   # every registered sampler
+
 def plot_bench(res:dict):
     "ECGs per second (loop + decode) against sampler steps, one panel per batch size; None without generation figures."
     import matplotlib.pyplot as plt, seaborn as sns
@@ -456,45 +428,106 @@ def plot_bench(res:dict):
     fig.suptitle(f"Generation speed, default model, {res['machine']['cores']} CPU cores (loop + decode, no start-up)", y=1.02)
     return fig
 
-SAMPLER_NAMES = {'ddpm': 'DDPM', 'ddim': 'DDIM', 'dpmpp_2m': 'DPM-Solver++ 2M'}
+# %% ../nbs/16_speed.ipynb #c0d1e2h4
+def _head_md(res:dict)->list: # the run, the machine and the promised figures
+    m = res['machine']
+    figures = key_figures(res)
+    kf = pd.DataFrame(figures).assign(met=met_text(figures))
+    return [f"# diffusets_nb speed benchmark\n\n{res['date']}, {'quick' if res.get('quick') else 'full'} run of "
+            f"`{res.get('command', 'diffusets bench')}`, {res.get('seconds', 0) / 60:.1f} min.\n\n"
+            f"Machine: {m['cpu']}, {m['cores']} cores ({m['torch_threads']} torch threads), {m['memory_gb']} GB, "
+            f"torch {m['torch']}, Python {m['python']}, {m['platform']}. No GPU. Medians of repeats after a warm-up; "
+            f"ratios are of figures from this run.\n",
+            "## Promised figures\n\n" + _md(kf) + "\nThe quality side of the samplers is the steps-vs-quality curve of "
+            "the evaluation benchmark (BENCHMARK.md): on this model DPM-Solver++ and DDIM are flat from 10 to 100 steps and "
+            "below ancestral DDPM on statement adherence, and DDPM-100 matches DDPM-1000.\n"]
+
+def _generation_md(res:dict)->list: # start-up inside the timed process, then the sampling loop and decode of every setting
+    if not res.get('generation'): return []
+    g = pd.DataFrame([dict(batch=x['batch'], import_s=x['import_s'], load_s=x['load_s'], text_s=x['text_s'],
+                           peak_rss_mb=x['peak_rss_mb']) for x in res['generation']])
+    rows = pd.DataFrame([r for x in res['generation'] for r in x['rows']])
+    rows['sampler'] = rows.sampler.map(SAMPLER_NAMES).fillna(rows.sampler)
+    return ["## Generation\n\nStart-up inside the timed process (import, model load, text encoding of the batch's "
+            "reports from the cache), and its peak memory:\n\n" + _md(g),
+            "\nSampling loop and decode (VAE, lead projection, FFT upsampling to 500 Hz), medians:\n\n" +
+            _md(rows[['batch', 'sampler', 'steps', 'guidance', 'repeats', 'loop_s', 'decode_s', 'ecg_per_s', 'loop_ecg_per_s', 'ms_per_ecg']]),
+            "\n![generation speed](bench.png)\n"]
+
+# %% ../nbs/16_speed.ipynb #c0d1e2h6
+def _training_md(res:dict)->list: # training throughput against the measured matmul peak
+    if not res.get('training'): return []
+    mm = res.get('matmul', {})
+    return ["## Training throughput\n\nRandom batches, AdamW steps; FLOPs counted by FlopCounterMode; the peak is "
+            f"the measured 2048² float32 matrix product, the faster of torch's BLAS ({mm.get('blas', float('nan')):.0f} "
+            f"GFLOP/s) and oneDNN as a 1×1 convolution ({mm.get('onednn', float('nan')):.0f} GFLOP/s).\n\n" + _md(pd.DataFrame(res['training']))]
+
+def _data_md(res:dict)->list: # data preparation, its projection for MIMIC-IV-ECG, and the clinical formats
+    if not res.get('data'): return []
+    d = res['data']
+    return [f"## Data preparation\n\nA {d['n']}-record phantom corpus in the MIMIC-IV-ECG layout (written in "
+            f"{d['write_s'] or 0:.0f} s; table join {d['table_s']:.2f} s), cached by `build_cache`; the projection is "
+            f"for the {MIMIC_IV_ECG_RECORDS:,} records of MIMIC-IV-ECG. Peak memory {d['peak_rss_mb']:.0f} MB in "
+            f"the main process, {d['peak_rss_mb_workers']:.0f} MB in the largest worker.\n\n" + _md(pd.DataFrame(d['rows'])),
+            formats_report(d.get('formats'))]
 
 def bench_report(res:dict)->str:
     "The benchmark's markdown report: machine, promised figures, and every table."
-    m, parts = res['machine'], []
-    parts.append(f"# diffusets_nb speed benchmark\n\n{res['date']}, {'quick' if res.get('quick') else 'full'} run of "
-                 f"`{res.get('command', 'diffusets bench')}`, {res.get('seconds', 0) / 60:.1f} min.\n\n"
-                 f"Machine: {m['cpu']}, {m['cores']} cores ({m['torch_threads']} torch threads), {m['memory_gb']} GB, "
-                 f"torch {m['torch']}, Python {m['python']}, {m['platform']}. No GPU. Medians of repeats after a warm-up; "
-                 f"ratios are of figures from this run.\n")
-    figures = key_figures(res)
-    kf = pd.DataFrame(figures).assign(met=met_text(figures))
-    parts.append("## Promised figures\n\n" + _md(kf) + "\nThe quality side of the samplers is the steps-vs-quality curve of "
-                 "the evaluation benchmark (BENCHMARK.md): on this model DPM-Solver++ and DDIM are flat from 10 to 100 steps and "
-                 "below ancestral DDPM on statement adherence, and DDPM-100 matches DDPM-1000.\n")
-    if res.get('startup'):
-        parts.append("## Start-up (fresh processes, whole commands)\n\n" + _md(pd.DataFrame(res['startup'])))
-    if res.get('generation'):
-        g = pd.DataFrame([dict(batch=x['batch'], import_s=x['import_s'], load_s=x['load_s'], text_s=x['text_s'],
-                               peak_rss_mb=x['peak_rss_mb']) for x in res['generation']])
-        parts.append("## Generation\n\nStart-up inside the timed process (import, model load, text encoding of the batch's "
-                     "reports from the cache), and its peak memory:\n\n" + _md(g))
-        rows = pd.DataFrame([r for x in res['generation'] for r in x['rows']])
-        rows['sampler'] = rows.sampler.map(SAMPLER_NAMES).fillna(rows.sampler)
-        parts.append("\nSampling loop and decode (VAE, lead projection, FFT upsampling to 500 Hz), medians:\n\n" +
-                     _md(rows[['batch', 'sampler', 'steps', 'guidance', 'repeats', 'loop_s', 'decode_s', 'ecg_per_s', 'loop_ecg_per_s', 'ms_per_ecg']]))
-        parts.append("\n![generation speed](bench.png)\n")
-    if res.get('optimisations') or res.get('data'):
-        parts.append("## Optimisations, before and after (same run)\n\n" + _md(optimisation_table(res)))
-    if res.get('training'):
-        mm = res.get('matmul', {})
-        parts.append("## Training throughput\n\nRandom batches, AdamW steps; FLOPs counted by FlopCounterMode; the peak is "
-                     f"the measured 2048² float32 matrix product, the faster of torch's BLAS ({mm.get('blas', float('nan')):.0f} "
-                     f"GFLOP/s) and oneDNN as a 1×1 convolution ({mm.get('onednn', float('nan')):.0f} GFLOP/s).\n\n" + _md(pd.DataFrame(res['training'])))
-    if res.get('data'):
-        d = res['data']
-        parts.append(f"## Data preparation\n\nA {d['n']}-record phantom corpus in the MIMIC-IV-ECG layout (written in "
-                     f"{d['write_s'] or 0:.0f} s; table join {d['table_s']:.2f} s), cached by `build_cache`; the projection is "
-                     f"for the {MIMIC_IV_ECG_RECORDS:,} records of MIMIC-IV-ECG. Peak memory {d['peak_rss_mb']:.0f} MB in "
-                     f"the main process, {d['peak_rss_mb_workers']:.0f} MB in the largest worker.\n\n" + _md(pd.DataFrame(d['rows'])))
-        parts.append(formats_report(d.get('formats')))
-    return '\n'.join(parts)
+    startup = ["## Start-up (fresh processes, whole commands)\n\n" + _md(pd.DataFrame(res['startup']))] if res.get('startup') else []
+    optimisations = (["## Optimisations, before and after (same run)\n\n" + _md(optimisation_table(res))]
+                     if res.get('optimisations') or res.get('data') else [])
+    return '\n'.join(_head_md(res) + startup + _generation_md(res) + optimisations + _training_md(res) + _data_md(res))
+
+# %% ../nbs/16_speed.ipynb #c0d1e2i3
+def _write_results(res:dict, out:Path):
+    "bench.json, bench.png (when the run timed generation) and bench.md in `out`, each written atomically."
+    from diffusets_nb.core import atomic_write
+    atomic_write(out/'bench.json', lambda tmp: Path(tmp).write_text(json.dumps(res, indent=1)))
+    fig = plot_bench(res)
+    if fig is not None:
+        import matplotlib.pyplot as plt
+        atomic_write(out/'bench.png', lambda tmp: fig.savefig(tmp, format='png', dpi=110, bbox_inches='tight')); plt.close(fig)
+    atomic_write(out/'bench.md', lambda tmp: Path(tmp).write_text(bench_report(res)))
+
+# %% ../nbs/16_speed.ipynb #c0d1e2i5
+def _run_section(name:str, cfg:dict)->dict: # the section's entries of the result
+    "Run one benchmark section with the settings `cfg`, each measurement in a fresh process."
+    if name == 'startup': return dict(startup=bench_startup(cfg['startup_repeats']).to_dict('records'))
+    if name == 'generation':
+        return dict(generation=[in_child(bench_generation, batch=b, settings=cfg['settings'], repeats=cfg['repeats']) for b in cfg['batches']])
+    if name == 'optimisations':
+        return dict(optimisations=in_child(_rows, section='bench_sampling_optimisations', batch=cfg['opt_batch'], steps=cfg['opt_steps'], repeats=cfg['repeats'])['rows']
+                                  + in_child(_rows, section='bench_text_optimisations', n=cfg['text_n'], repeats=cfg['repeats'])['rows'])
+    if name == 'training':
+        matmul = in_child(_peak)
+        return dict(matmul=matmul, training=[in_child(bench_training, model=m, preset=p, peak_gflops=max(matmul['blas'], matmul['onednn']))
+                                             for m, p in cfg['training']])
+    # forked, not spawned: `build_cache` then starts its workers as `diffusets prepare` does (a spawned parent would
+    # spawn them too, and their start-up would swamp a small corpus)
+    return dict(data=in_child(bench_data, context='fork', n=cfg['data_n'], before=True))
+
+def _rows(section:str, **kwargs)->dict: return dict(rows=_bench_fn(section)(**kwargs))   # a list-returning section as a dict, for `in_child`
+def _peak()->dict: return matmul_rates()
+
+# %% ../nbs/16_speed.ipynb #c0d1e2h9
+def run_bench(out_dir, # folder for bench.json, bench.md and bench.png (created)
+              quick:bool=False, # the small version
+              sections=SECTIONS, # which sections to run
+              progress:bool=True,
+              command:str=None, # the command line, for the report
+              **overrides)->dict: # entries of `FULL`/`QUICK` to change, e.g. batches=(8,)
+    "Run the benchmark sections in fresh processes and write bench.json, bench.md and bench.png."
+    check_sections(sections)
+    bad = [k for k in overrides if k not in FULL]
+    if bad: raise ValueError(f"Unknown benchmark setting {bad[0]!r}; the settings are {', '.join(FULL)}.")
+    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    cfg, t_start = {**(QUICK if quick else FULL), **overrides}, time.perf_counter()
+    command = command or ('run_bench(quick=True)' if quick else 'run_bench()')
+    res = dict(machine=machine(), quick=quick, date=time.strftime('%Y-%m-%d %H:%M'), sections=list(sections), command=command)
+    bar = tqdm(total=len(sections), desc='bench', disable=not progress)
+    for name in sections:
+        bar.set_postfix_str(name); res.update(_run_section(name, cfg)); bar.update()
+    bar.close()
+    res['seconds'] = time.perf_counter() - t_start
+    _write_results(res, out)
+    return res

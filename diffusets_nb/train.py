@@ -24,13 +24,7 @@ from .conditioning import Condition, SEX_CODES, encode_conditions, drop_conditio
 from .diffusion import NoiseSchedule, add_noise, LossOptions, ablation_loss
 
 # %% auto #0
-__all__ = ['RUN_SETTINGS', 'LOSS_SETTINGS', 'T_BUCKETS', 'TRAINABLE', 'TrainConfig', 'loss_options', 'loss_settings', 'lr_factor',
-           'batch_indices', 'step_generator', 'weighted_batch_indices', 'model_device', 'ema_update', 'save_checkpoint',
-           'read_checkpoint', 'load_checkpoint', 'train_step', 'train', 'r2_per_lead', 'r2_pooled', 'VAETask',
-           'reconstruct', 'latent_scale', 'train_vae', 'load_trained', 'encode_latents', 'LatentSet',
-           'valid_condition_rows', 'statement_balance_weights', 'training_domain', 'age_balance_weights',
-           'DenoiserTask', 'warm_start', 'freeze_except', 'initial_denoiser', 'train_denoiser', 'run_domain',
-           'check_run_config']
+__all__ = ['RUN_SETTINGS', 'LOSS_SETTINGS', 'T_BUCKETS', 'TRAINABLE', 'TrainConfig', 'loss_options', 'loss_settings', 'lr_factor', 'batch_indices', 'step_generator', 'weighted_batch_indices', 'model_device', 'ema_update', 'save_checkpoint', 'read_checkpoint', 'load_checkpoint', 'train_step', 'train', 'r2_per_lead', 'r2_pooled', 'VAETask', 'reconstruct', 'latent_scale', 'train_vae', 'load_trained', 'encode_latents', 'LatentSet', 'valid_condition_rows', 'statement_balance_weights', 'training_domain', 'age_balance_weights', 'DenoiserTask', 'warm_start', 'freeze_except', 'initial_denoiser', 'train_denoiser', 'run_domain', 'check_run_config', 'ClipTask', 'train_clip']
 
 # %% ../nbs/08_train.ipynb #2ffe18ce
 class _Invalid(ValueError): "A value a setting does not accept; the message says what it accepts."
@@ -122,7 +116,6 @@ def _trainable(v): # a name in `TRAINABLE` (defined with `freeze_except`, below)
 
 # %% ../nbs/08_train.ipynb #a58e95ae
 def _clip_model(v): # the "model" section of a CLIP run config: `ClipConfig` fields
-    from diffusets_nb.ecgclip import ClipConfig
     if not isinstance(v, dict): raise _Invalid('a JSON object of ClipConfig fields')
     accepted = [f.name for f in fields(ClipConfig)]
     unknown = [k for k in v if k not in accepted]
@@ -771,3 +764,53 @@ def check_run_config(cfg:dict, # a run config: the JSON of `diffusets train --co
     try: train_config = TrainConfig.from_dict(cfg.get('train', {}))
     except ValueError as e: raise ValueError(f'in "train": {e}') from None
     return out | {'train': {k: getattr(train_config, k) for k in cfg.get('train', {})}}
+
+# %% ../nbs/12_ecgclip.ipynb #096984e0
+from .ecgclip import ECGClip, clip_loss, report_embeddings, embed_signals, retrieval_top1
+
+class ClipTask:
+    "Train an `ECGClip` on cached records (`ECGCache`) and their reports; validation on a fixed held-out subset."
+    def __init__(self, clip:ECGClip, train, val=None, encoder=None, n_val:int=512):
+        self.model, self.data, self.n_train = clip, train, len(train)
+        self.encoder = encoder or encoder_from_name(clip.config.text_encoder)
+        if self.encoder.id != clip.config.text_encoder or self.encoder.dim != clip.config.text_dim:
+            raise ValueError(f"The CLIP model reads {clip.config.text_encoder} ({clip.config.text_dim}-d) embeddings; got {self.encoder}.")
+        self.codes, self.text = report_embeddings(train.table.report, self.encoder)
+        self.model_config = dict(kind='clip', **asdict(clip.config))
+        self.val = None if val is None else (torch.from_numpy(val.signals(np.arange(min(n_val, len(val))))),
+                                             *report_embeddings(val.table.report[:n_val], self.encoder))
+
+    def batch(self, idx):
+        idx = np.sort(idx)
+        return torch.from_numpy(self.data.signals(idx)), torch.from_numpy(self.codes[idx])
+
+    def loss(self, model, batch, generator, epoch):
+        x, code = batch
+        dev = model.logit_scale.device   # batches are read on the CPU; the model may sit on a GPU
+        loss = clip_loss(model.embed_ecg(x.to(dev)), model.embed_text(self.text[code].to(dev)), model.logit_scale)
+        return loss, dict(temperature=float(model.logit_scale.detach().exp().reciprocal()))
+
+# %% ../nbs/12_ecgclip.ipynb #c11b7a1d
+@patch
+@torch.no_grad()
+def validate(self:ClipTask, model)->dict:
+    if self.val is None: return {}
+    x, codes, text = self.val
+    e, u = embed_signals(model, x), model.embed_text(text.to(model.logit_scale.device)).cpu()
+    matched = (e * u[codes]).sum(-1)
+    shuffled = (e * u[codes[np.random.default_rng(0).permutation(len(codes))]]).sum(-1)
+    loss = clip_loss(e, u[codes], model.logit_scale.cpu())
+    return dict(loss=float(loss), cos_matched=float(matched.mean()), cos_shuffled=float(shuffled.mean()),
+                top1=retrieval_top1(e, u, codes), n_reports=len(text))
+
+# %% ../nbs/12_ecgclip.ipynb #3a087052
+def train_clip(cache_dir, # an `ECGCache` folder (see `build_cache`)
+               out_dir, # run folder: last.safetensors, metrics.jsonl, config.json
+               config:ClipConfig=None, encoder=None, # the text encoder (default: the one `config` names)
+               n_val:int=512, progress:bool=True, stop_after:int=None,
+               **train_config)->ECGClip: # `TrainConfig` fields
+    "Train the ECG–text CLIP model on a cached corpus (resuming when `out_dir` holds a checkpoint)."
+    tc, cache = TrainConfig.from_dict(train_config), ECGCache(cache_dir)   # one sentence for an unknown or bad setting
+    torch.manual_seed(tc.seed)
+    task = ClipTask(ECGClip(config), cache.split('train'), cache.split('val'), encoder, n_val)
+    return train(task, tc, out_dir, progress=progress, stop_after=stop_after).eval()

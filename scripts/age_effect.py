@@ -4,7 +4,8 @@ age slope on the same sweep, and the block's adherence on 128 validation conditi
 
 Usage: python scripts/age_effect.py [--denoiser RUN] [--guidance 2.5,1[,3]] [--seeds 0 1] [--k 16]"""
 import argparse, sys
-from diffusets_nb.pipeline import DiffuSETS, heldout_conditions, check_guidance
+from diffusets_nb.pipeline import DiffuSETS, parse_guidance
+from diffusets_nb.evaluation import heldout_conditions
 from diffusets_nb.train import load_trained
 from diffusets_nb.explore import condition_sweep, phantom_sweep, compare_trend
 from diffusets_nb.measure import measure, statement_signature
@@ -18,9 +19,7 @@ def main():
     ap.add_argument('--guidance', help="'text,patient' or 'text,patient,age' scales (default: the model's)")
     ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1]); ap.add_argument('--k', type=int, default=16)
     args = ap.parse_args()
-    try: guidance = tuple(float(g) for g in args.guidance.split(',')) if args.guidance else None
-    except ValueError: raise ValueError(f"--guidance must be 'text,patient' or 'text,patient,age' numbers such as 2.5,1,3; got {args.guidance!r}.") from None
-    guidance = check_guidance(guidance)
+    guidance = parse_guidance(args.guidance, '--guidance') if args.guidance else None
     pipe = DiffuSETS.from_pretrained()
     if args.denoiser:   # the shipped VAE, encoder and settings with the run's denoiser; the constructor checks they fit
         pipe = DiffuSETS(pipe.vae, load_trained(args.denoiser, part='denoiser'), pipe.encoder, pipe.name, pipe.sampling,

@@ -16,8 +16,9 @@ import matplotlib.pyplot as plt, seaborn as sns
 from diffusets_nb.core import LEADS
 from diffusets_nb.data import ECGCache
 from diffusets_nb.train import load_trained, reconstruct, r2_per_lead, r2_pooled, T_BUCKETS
-from diffusets_nb.pipeline import DiffuSETS, heldout_conditions, generate_and_measure, adherence, run_summary
+from diffusets_nb.pipeline import DiffuSETS, run_summary
 from diffusets_nb.model_folder import model_dir, encoder_for_id
+from diffusets_nb.evaluation import heldout_conditions, generate_and_measure, adherence
 from diffusets_nb.plot import plot_ecgs, save_figure
 
 ROOT = Path(__file__).resolve().parents[1]
