@@ -281,26 +281,6 @@ def cmd_import_embeddings(args):
     n = import_embeddings(args.table, encoder, cache, args.text_column, args.vector_column, args.prompt)
     print(f"stored {n} embeddings of {encoder} in {cache}")
 
-# %% ../nbs/14_cli.ipynb #dfc8ae8a
-def _add_official(sub):
-    s = _command(sub, 'import-official', "import the authors' released DiffuSETS files as a saved model folder", cmd_import_official)
-    s.add_argument('--vae', required=True, help='the released vae_model.pth'); s.add_argument('--unet', required=True, help='the released unet_all.pth')
-    s.add_argument('--clip', help='the released clip_model.pth (default: none)'); s.add_argument('--out', required=True, help='the model folder')
-    s.add_argument('--clip-out', help="the CLIP folder (default: OUT-clip beside OUT)")
-    s.add_argument('--name', default='diffusets-official', help="the model's name"); s.add_argument('--overwrite', action='store_true', help='replace folders that are not empty')
-    s = _command(sub, 'export-official', "write a saved model in the released layout (vae_model.pth, unet_all.pth)", cmd_export_official)
-    s.add_argument('model', help='a saved model folder at the released sizes'); s.add_argument('--out', required=True, help='the folder for the .pth files')
-    s.add_argument('--clip', help="an imported CLIP folder to export as clip_model.pth (default: none)")
-    s.add_argument('--parts', default='vae,unet', help='the parts to export'); s.add_argument('--overwrite', action='store_true', help='replace a folder that is not empty')
-    s = _command(sub, 'import-embeddings', 'store a table of precomputed text embeddings (CSV or Parquet) in the embedding cache', cmd_import_embeddings)
-    s.add_argument('table', help='a .csv or .parquet: a text column and the vectors (a column of lists, or one numeric column per dimension)')
-    which = s.add_mutually_exclusive_group(required=True)
-    which.add_argument('--encoder', help="the encoder id of the vectors, e.g. openai:text-embedding-ada-002")
-    which.add_argument('--model', help='a saved model folder whose text encoder the vectors are from')
-    s.add_argument('--text-column', help="default: 'text', else the first column"); s.add_argument('--vector-column', help="default: 'embedding' or 'vector', else the other columns")
-    s.add_argument('--prompt', action='store_true', help="the texts are reports: store each vector under the report's ordered prompt")
-    s.add_argument('--cache', help='the cache file (default: the one saved models read, in $DIFFUSETS_NB_CACHE)')
-
 # %% ../nbs/14_cli.ipynb #b1ff6820
 def cmd_evaluate(args):
     from diffusets_nb.evaluation import run_benchmark, write_report
@@ -419,6 +399,26 @@ def _add_generate(sub):
     s.add_argument('--allow-download', action='store_true', help="let a model whose text encoder is a Hugging Face model fetch it when it is not on this machine")
     s = _command(sub, 'statements', 'list the statements, ages and heart rates a model was trained on', cmd_statements)
     s.add_argument('--model', help='a saved model folder (default: the shipped model)')
+
+# %% ../nbs/14_cli.ipynb #dfc8ae8a
+def _add_official(sub):
+    s = _command(sub, 'import-official', "import the authors' released DiffuSETS files as a saved model folder", cmd_import_official)
+    s.add_argument('--vae', required=True, help='the released vae_model.pth'); s.add_argument('--unet', required=True, help='the released unet_all.pth')
+    s.add_argument('--clip', help='the released clip_model.pth (default: none)'); s.add_argument('--out', required=True, help='the model folder')
+    s.add_argument('--clip-out', help="the CLIP folder (default: OUT-clip beside OUT)")
+    s.add_argument('--name', default='diffusets-official', help="the model's name"); s.add_argument('--overwrite', action='store_true', help='replace folders that are not empty')
+    s = _command(sub, 'export-official', "write a saved model in the released layout (vae_model.pth, unet_all.pth)", cmd_export_official)
+    s.add_argument('model', help='a saved model folder at the released sizes'); s.add_argument('--out', required=True, help='the folder for the .pth files')
+    s.add_argument('--clip', help="an imported CLIP folder to export as clip_model.pth (default: none)")
+    s.add_argument('--parts', default='vae,unet', help='the parts to export'); s.add_argument('--overwrite', action='store_true', help='replace a folder that is not empty')
+    s = _command(sub, 'import-embeddings', 'store a table of precomputed text embeddings (CSV or Parquet) in the embedding cache', cmd_import_embeddings)
+    s.add_argument('table', help='a .csv or .parquet: a text column and the vectors (a column of lists, or one numeric column per dimension)')
+    which = s.add_mutually_exclusive_group(required=True)
+    which.add_argument('--encoder', help="the encoder id of the vectors, e.g. openai:text-embedding-ada-002")
+    which.add_argument('--model', help='a saved model folder whose text encoder the vectors are from')
+    s.add_argument('--text-column', help="default: 'text', else the first column"); s.add_argument('--vector-column', help="default: 'embedding' or 'vector', else the other columns")
+    s.add_argument('--prompt', action='store_true', help="the texts are reports: store each vector under the report's ordered prompt")
+    s.add_argument('--cache', help='the cache file (default: the one saved models read, in $DIFFUSETS_NB_CACHE)')
 
 # %% ../nbs/14_cli.ipynb #e8475894
 def build_parser()->argparse.ArgumentParser:

@@ -438,6 +438,8 @@ def _start(self:DiffuSETS, args:dict, max_bytes:int|None)->tuple: # a call's arg
         if tuple(noise.shape) != shape: raise ValueError(f"noise must have shape {shape}, one starting noise per ECG; got {tuple(noise.shape)}.")
     s = self.sampling_for(req, args['project'])
     check_guidable(self.denoiser.config, s['guidance'], req.negative, args['drop_text'] or args['drop_patient'])
+    if self.denoiser.config.mode == 'paper' and not args['drop_patient'] and any(math.isnan(v) for v in req.ages + req.hrs):
+        raise ValueError("This model reads the raw age and heart rate of every condition (the paper's condition vector); give age and hr for each.")
     for problem in self._problems(req): warnings.warn(problem, OutOfDomainWarning, stacklevel=3)   # at the caller's line
     return req, s, noise
 
