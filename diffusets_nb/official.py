@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
 from fastcore.basics import patch
 from .core import LEADS, atomic_write, replace_folder, lead_order
-from .conditioning import TextEncoder, OpenAIEncoder, CachedEncoder, cache_dir
+from .conditioning import TextEncoder, OpenAIEncoder
 from .vae import VAE, VAEConfig, ResidualBlock, AttentionBlock, Upsample
 from .denoiser import Denoiser, DenoiserConfig
 from .model_folder import (file_sha256, write_checksums, verify_checksums, build_checked, read_json_object,
