@@ -11,7 +11,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['GENERATED_FILES', 'UsageError', 'writable_dir', 'existing_dir', 'output_folder', 'cmd_phantom', 'cmd_prepare',
            'run_config', 'cmd_train', 'cmd_save_clip', 'cmd_encode', 'guidance_arg', 'cmd_save_model',
-           'write_generated', 'cmd_generate', 'cmd_statements', 'cmd_evaluate', 'cmd_bench', 'build_parser', 'main']
+           'write_generated', 'cmd_generate', 'cmd_statements', 'cmd_import_official', 'cmd_export_official',
+           'cmd_import_embeddings', 'cmd_evaluate', 'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/14_cli.ipynb #9badcfb8
 class UsageError(ValueError): "A bad command line."
@@ -232,17 +233,19 @@ def cmd_generate(args):
     from diffusets_nb.model_folder import model_dir
     t0 = time.perf_counter()
     one = lambda v: v[0] if v and len(v) == 1 else v   # a flag given once applies to every report
-    req = check_request(args.report, one(args.age), one(args.sex), one(args.hr), args.n, args.sampler, args.steps,
-                        guidance_arg(args.guidance), args.negative, args.seed)
+    vectors = args.text_embedding   # files used instead of reports (--report and --text-embedding exclude each other)
+    req = check_request(None if vectors else args.report, one(args.age), one(args.sex), one(args.hr), args.n, args.sampler, args.steps,
+                        guidance_arg(args.guidance), args.negative, args.seed, text_embedding=vectors)
+    reports = None if vectors else req.reports
     path, total = model_dir(args.model), len(req.reports) * req.n
     with output_folder(args.out, args.overwrite) as work:
         pipe = DiffuSETS.from_pretrained(path, allow_download=args.allow_download); t1 = time.perf_counter()
-        for problem in pipe.domain_problems(req.reports, req.ages, req.sexes, req.hrs, req.negative): _say('warning', problem)
+        for problem in pipe.domain_problems(reports, req.ages, req.sexes, req.hrs, req.negative, vectors): _say('warning', problem)
         with warnings.catch_warnings():
             warnings.simplefilter('ignore', OutOfDomainWarning)   # each was said once above
-            parts = pipe.iter_generate(req.reports, req.ages, req.sexes, req.hrs, n=req.n, sampler=req.sampler, steps=req.steps,
+            parts = pipe.iter_generate(reports, req.ages, req.sexes, req.hrs, n=req.n, sampler=req.sampler, steps=req.steps,
                                        guidance=req.guidance, negative=req.negative, seed=req.seed,
-                                       project=False if args.no_project else None, chunk=args.batch_size)
+                                       project=False if args.no_project else None, chunk=args.batch_size, text_embedding=vectors)
             summary = write_generated(parts, work, total, dict(load=t1 - t0), png=not args.no_png)
     hrs = ', '.join('nan' if r['measured_hr'] is None else f"{r['measured_hr']:.0f}" for r in summary['ecgs'][:12])
     print(f"wrote {total} ECGs (seed {req.seed}) to {args.out}: WFDB{', PNG' * (not args.no_png)} and summary.json; "
@@ -258,6 +261,25 @@ def cmd_statements(args):
     print(f"{len(d['statements'])} statements of the {d['records']:,} training records of {path} "
           f"(age {span(d['age'], 'years')}, heart rate {span(d['hr'], 'bpm')}):")
     for statement, count in d['statements'].items(): print(f'{count:>9,}  {statement}')
+
+# %% ../nbs/14_cli.ipynb #110d9b66
+def cmd_import_official(args):
+    from diffusets_nb.official import import_official
+    got = import_official(args.vae, args.unet, args.clip, args.out, args.clip_out, args.name, args.overwrite)
+    print(f"imported the released models into {got.model}" + (f" and their CLIP into {got.clip}" if got.clip else '') + f" in {got.seconds:.1f} s")
+
+def cmd_export_official(args):
+    from diffusets_nb.official import export_official
+    written = export_official(args.model, args.out, args.clip, tuple(p.strip() for p in args.parts.split(',')), args.overwrite)
+    print(f"wrote {', '.join(written)} to {args.out}")
+
+def cmd_import_embeddings(args):
+    from diffusets_nb.conditioning import import_embeddings, cache_dir
+    from diffusets_nb.model_folder import model_dir, read_model_config
+    encoder = args.encoder or read_model_config(model_dir(args.model))['text_encoder']
+    cache = Path(args.cache) if args.cache else cache_dir()/'text_embeddings.sqlite'
+    n = import_embeddings(args.table, encoder, cache, args.text_column, args.vector_column, args.prompt)
+    print(f"stored {n} embeddings of {encoder} in {cache}")
 
 # %% ../nbs/14_cli.ipynb #b1ff6820
 def cmd_evaluate(args):
@@ -360,7 +382,9 @@ def _add_measure_commands(sub):
 # %% ../nbs/14_cli.ipynb #ab27bd21
 def _add_generate(sub):
     s = _command(sub, 'generate', 'generate ECGs from a report, age, sex and HR (PNG, WFDB, summary.json)', cmd_generate)
-    s.add_argument('--report', action='append', required=True, help="'|'-separated statements; repeat for several conditions")
+    text = s.add_mutually_exclusive_group(required=True)
+    text.add_argument('--report', action='append', help="'|'-separated statements; repeat for several conditions")
+    text.add_argument('--text-embedding', action='append', metavar='FILE', help="a text embedding used instead of a report: .npy of shape (D,) or .txt, one number a line; repeat for several")
     for flag, unit in (('--age', 'years'), ('--sex', 'M, F or U'), ('--hr', 'bpm')):
         s.add_argument(flag, type=str if flag == '--sex' else float, action='append', help=f'{unit}; once for all reports, or once per --report (default: unknown)')
     s.add_argument('--n', type=int, default=4, help='ECGs per report'); s.add_argument('--seed', type=int, help='default: drawn and recorded')
@@ -376,6 +400,26 @@ def _add_generate(sub):
     s = _command(sub, 'statements', 'list the statements, ages and heart rates a model was trained on', cmd_statements)
     s.add_argument('--model', help='a saved model folder (default: the shipped model)')
 
+# %% ../nbs/14_cli.ipynb #dfc8ae8a
+def _add_official(sub):
+    s = _command(sub, 'import-official', "import the authors' released DiffuSETS files as a saved model folder", cmd_import_official)
+    s.add_argument('--vae', required=True, help='the released vae_model.pth'); s.add_argument('--unet', required=True, help='the released unet_all.pth')
+    s.add_argument('--clip', help='the released clip_model.pth (default: none)'); s.add_argument('--out', required=True, help='the model folder')
+    s.add_argument('--clip-out', help="the CLIP folder (default: OUT-clip beside OUT)")
+    s.add_argument('--name', default='diffusets-official', help="the model's name"); s.add_argument('--overwrite', action='store_true', help='replace folders that are not empty')
+    s = _command(sub, 'export-official', "write a saved model in the released layout (vae_model.pth, unet_all.pth)", cmd_export_official)
+    s.add_argument('model', help='a saved model folder at the released sizes'); s.add_argument('--out', required=True, help='the folder for the .pth files')
+    s.add_argument('--clip', help="an imported CLIP folder to export as clip_model.pth (default: none)")
+    s.add_argument('--parts', default='vae,unet', help='the parts to export'); s.add_argument('--overwrite', action='store_true', help='replace a folder that is not empty')
+    s = _command(sub, 'import-embeddings', 'store a table of precomputed text embeddings (CSV or Parquet) in the embedding cache', cmd_import_embeddings)
+    s.add_argument('table', help='a .csv or .parquet: a text column and the vectors (a column of lists, or one numeric column per dimension)')
+    which = s.add_mutually_exclusive_group(required=True)
+    which.add_argument('--encoder', help="the encoder id of the vectors, e.g. openai:text-embedding-ada-002")
+    which.add_argument('--model', help='a saved model folder whose text encoder the vectors are from')
+    s.add_argument('--text-column', help="default: 'text', else the first column"); s.add_argument('--vector-column', help="default: 'embedding' or 'vector', else the other columns")
+    s.add_argument('--prompt', action='store_true', help="the texts are reports: store each vector under the report's ordered prompt")
+    s.add_argument('--cache', help='the cache file (default: the one saved models read, in $DIFFUSETS_NB_CACHE)')
+
 # %% ../nbs/14_cli.ipynb #e8475894
 def build_parser()->argparse.ArgumentParser:
     "The `diffusets` argument parser: one subcommand per step of the method."
@@ -384,7 +428,7 @@ def build_parser()->argparse.ArgumentParser:
     p.add_argument('--version', action='version', version=f'diffusets_nb {__version__}')
     p.add_argument('--quiet', action='store_true', help='no progress bars (warnings and errors still show)')
     sub = p.add_subparsers(dest='command', required=True, parser_class=_Parser, metavar='COMMAND')
-    for add in (_add_data_commands, _add_train, _add_model_commands, _add_generate, _add_measure_commands): add(sub)
+    for add in (_add_data_commands, _add_train, _add_model_commands, _add_generate, _add_official, _add_measure_commands): add(sub)
     return p
 
 # %% ../nbs/14_cli.ipynb #47fd6619

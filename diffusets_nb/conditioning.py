@@ -5,7 +5,7 @@ processor; condition dropout and null tokens for classifier-free guidance."""
 
 # %% ../nbs/04_conditioning.ipynb #a1c9457f
 from __future__ import annotations
-import hashlib, http.client, ipaddress, json, math, os, re, socket, sqlite3, threading, time, urllib.parse, warnings
+import functools, hashlib, http.client, importlib.util, ipaddress, json, math, os, re, socket, sqlite3, threading, time, urllib.parse, warnings
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from fastcore.basics import patch
@@ -17,12 +17,14 @@ from tqdm.auto import tqdm
 from .core import validate_age, validate_hr, validate_sex, validate_report
 
 # %% auto #0
-__all__ = ['MAX_STATEMENTS', 'ABBREVIATIONS', 'PROMPT_FIRST', 'PROMPT_NEXT', 'SEX_CODES', 'AGE_CENTER', 'AGE_SCALE', 'HR_CENTER',
-           'HR_SCALE', 'normalise_whitespace', 'expand_abbreviations', 'split_report', 'ordinal', 'ordered_prompt',
-           'EncoderError', 'TextEncoder', 'HashEncoder', 'mean_pool', 'local_model_folder', 'HFEncoder', 'minilm_path',
-           'MiniLMEncoder', 'OpenAIEncoder', 'CachedEncoder', 'cache_dir', 'default_encoder', 'encoder_from_name',
-           'Condition', 'encode_conditions', 'patient_features', 'PatientEncoder', 'drop_conditions', 'unconditional',
-           'NullTokens', 'paper_vector']
+__all__ = ['MAX_STATEMENTS', 'ABBREVIATIONS', 'PROMPT_FIRST', 'PROMPT_NEXT', 'OPENAI_DIMS', 'SEX_CODES', 'AGE_CENTER',
+           'AGE_SCALE', 'HR_CENTER', 'HR_SCALE', 'normalise_whitespace', 'expand_abbreviations', 'split_report',
+           'ordinal', 'ordered_prompt', 'EncoderError', 'TextEncoder', 'HashEncoder', 'mean_pool', 'local_model_folder',
+           'HFEncoder', 'minilm_path', 'MiniLMEncoder', 'OpenAIEncoder', 'CachedEncoder', 'cache_dir',
+           'default_encoder', 'LazyEncoder', 'openai_encoder', 'encoder_from_name', 'load_text_embedding',
+           'text_embedding_inputs', 'read_embedding_table', 'import_embeddings', 'Condition', 'encode_conditions',
+           'vector_conditions', 'patient_features', 'PatientEncoder', 'drop_conditions', 'unconditional', 'NullTokens',
+           'paper_vector']
 
 # %% ../nbs/04_conditioning.ipynb #9865ab8b
 MAX_STATEMENTS = 18   # MIMIC-IV-ECG has 18 statement columns, report_0 … report_17
@@ -441,8 +443,30 @@ def default_encoder(path:str|Path|None=None # cache file; defaults to cache_dir(
     "The default text encoder: all-MiniLM-L6-v2 from the installed package, with the on-disk cache."
     return CachedEncoder(MiniLMEncoder(), path or cache_dir()/'text_embeddings.sqlite')
 
+# %% ../nbs/04_conditioning.ipynb #efca27bb
+OPENAI_DIMS = {'text-embedding-ada-002': 1536, 'text-embedding-3-small': 1536, 'text-embedding-3-large': 3072}   # default sizes
+
+class LazyEncoder(TextEncoder):
+    "An encoder of known `id` and `dim` that builds the real one with `make()` when it first encodes text."
+    def __init__(self, make, # callable returning the encoder; picklable (a class or `functools.partial`) for spawned workers
+                 id:str, dim:int):
+        self.make, self.id, self.dim, self.encoder = make, id, dim, None
+    def encode(self, texts):
+        if self.encoder is None:
+            enc = self.make()
+            if (enc.id, enc.dim) != (self.id, self.dim): raise EncoderError(f"{self.id} was built as {enc.id!r} with {enc.dim}-d embeddings, not {self.dim}.")
+            self.encoder = enc
+        return self.encoder(texts)
+
+def openai_encoder(encoder_id:str)->LazyEncoder: # 'openai:<model>', a model of `OPENAI_DIMS`
+    "The lazily built `OpenAIEncoder` of an id such as 'openai:text-embedding-ada-002'; no endpoint, URL or key is read before it encodes."
+    model = str(encoder_id).removeprefix('openai:')
+    if not str(encoder_id).startswith('openai:') or model not in OPENAI_DIMS:
+        raise ValueError(f"Unknown OpenAI text encoder {encoder_id!r}; known: {', '.join('openai:' + m for m in OPENAI_DIMS)}.")
+    return LazyEncoder(functools.partial(OpenAIEncoder, model=model, dim=OPENAI_DIMS[model]), f'openai:{model}', OPENAI_DIMS[model])
+
 # %% ../nbs/04_conditioning.ipynb #b527bed1
-def encoder_from_name(name:str, # 'default' or 'minilm-l6-v2', 'hash' or 'hash-<dim>', else a transformers folder or hub name ('hf:' optional)
+def encoder_from_name(name:str, # 'default' or 'minilm-l6-v2', 'hash' or 'hash-<dim>', 'openai:<model>', else a transformers folder or hub name ('hf:' optional)
                       path:str|Path|None=None, # cache file, as for `default_encoder`
                       allow_download:bool=False)->TextEncoder: # True: a hub model not on this machine may be downloaded
     "The text encoder a name stands for (the names are the encoders' `.id`s); nothing is downloaded unless allowed."
@@ -452,7 +476,115 @@ def encoder_from_name(name:str, # 'default' or 'minilm-l6-v2', 'hash' or 'hash-<
         dim = name.removeprefix('hash').lstrip('-')
         if dim and not dim.isdigit(): raise ValueError(f"Unknown hashing encoder {name!r}; use 'hash' or 'hash-<dim>'.")
         return HashEncoder(int(dim or 384))
+    if name.startswith('openai:'): return CachedEncoder(openai_encoder(name), path or cache_dir()/'text_embeddings.sqlite')
     return CachedEncoder(HFEncoder(name.removeprefix('hf:'), allow_download=allow_download), path or cache_dir()/'text_embeddings.sqlite')
+
+# %% ../nbs/04_conditioning.ipynb #2c31072d
+@patch
+def add(self:CachedEncoder, texts:list, # the texts the vectors embed
+        vectors)->int: # (N, dim) precomputed embeddings; returns N
+    "Store precomputed vectors for texts in one transaction (all or none); one sentence if the cache cannot take them."
+    v = np.asarray(vectors, dtype=np.float64)
+    if v.shape != (len(texts), self.dim) or not np.isfinite(v).all():
+        raise ValueError(f"add needs {len(texts)} finite {self.dim}-d vectors for {self.id}; got shape {v.shape}.")
+    rows = [(self.id, t, self.dim, r.tobytes()) for t, r in zip(texts, v.astype('<f4'))]
+    with self._lock:
+        try:
+            with self._db() as con: con.executemany('INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)', rows)
+        except (sqlite3.Error, OSError) as e: raise ValueError(f"Cannot store embeddings in the cache {self.path}: {_first_line(e)}.") from None
+    return len(rows)
+
+# %% ../nbs/04_conditioning.ipynb #971e0bd3
+def load_text_embedding(path)->np.ndarray: # (D,) float32
+    "A text embedding from a file: .npy of shape (D,) (or (1, D)), or .txt with one number per line; checked to be finite numbers."
+    path = Path(path).expanduser()
+    if path.suffix.lower() not in ('.npy', '.txt'):
+        raise ValueError(f"{path} is not a text-embedding file: give a .npy of shape (D,) or a .txt with one number per line.")
+    try: v = np.load(path, allow_pickle=False) if path.suffix.lower() == '.npy' else np.array([float(x) for x in path.read_text().split()])
+    except (OSError, ValueError, UnicodeDecodeError, EOFError) as e: raise ValueError(f"Cannot read the text embedding {path}: {_first_line(e)}.") from None
+    if v.ndim == 2 and v.shape[0] == 1: v = v[0]
+    if v.dtype.kind not in 'fiu' or v.ndim != 1 or not len(v):
+        raise ValueError(f"{path} holds a {v.dtype} array of shape {v.shape}; a text embedding is one vector of numbers, shape (D,).")
+    if not np.isfinite(v).all(): raise ValueError(f"{path} holds NaN or infinite values; a text embedding is finite.")
+    return v.astype(np.float32)
+
+def text_embedding_inputs(value)->tuple: # (names, (k, D) float32): a file, files, a (D,) or (k, D) array, or {name: vector or file}
+    "The names and vectors of the `text_embedding` argument: files are named by file name, arrays by their SHA-256."
+    if isinstance(value, (str, Path)): value = [value]
+    if isinstance(value, dict): items = [(str(k), load_text_embedding(v) if isinstance(v, (str, Path)) else v) for k, v in value.items()]
+    elif isinstance(value, (list, tuple)) and value and all(isinstance(v, (str, Path)) for v in value): items = [(Path(v).name, load_text_embedding(v)) for v in value]
+    else:
+        try: a = np.asarray(value, dtype=np.float32)
+        except (ValueError, TypeError): a = np.zeros((0, 0), np.float32)
+        items = [(hashlib.sha256(r.tobytes()).hexdigest()[:12], r) for r in (a[None] if a.ndim == 1 else a)] if a.ndim in (1, 2) else []
+    try: vecs = np.stack([np.asarray(v, dtype=np.float32) for _, v in items]) if items else None
+    except (ValueError, TypeError): vecs = None
+    if vecs is None or vecs.ndim != 2 or not vecs.shape[1] or not np.isfinite(vecs).all():
+        raise ValueError("text_embedding must be a (D,) or (k, D) array of finite numbers, .npy/.txt files, or {name: vector}, all of one length D.")
+    return [n for n, _ in items], vecs
+
+# %% ../nbs/04_conditioning.ipynb #002217e7
+def _table_frame(path:Path):
+    "A CSV or Parquet file as a DataFrame; one sentence if it cannot be read."
+    import pandas as pd
+    kind = path.suffix.lower()
+    if kind not in ('.csv', '.parquet'): raise ValueError(f"{path} is not a table this package reads: give a .csv or .parquet file.")
+    if kind == '.parquet' and importlib.util.find_spec('pyarrow') is None:
+        raise ValueError(f"Reading {path} needs pyarrow, which is not installed; install it or convert the table to CSV.")
+    try: df = pd.read_csv(path) if kind == '.csv' else pd.read_parquet(path)
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as e: raise ValueError(f"Cannot read the table {path}: {_first_line(e)}.") from None
+    if df.empty or len(df.columns) < 2: raise ValueError(f"{path} holds no (text, vector) rows: it needs a text column and the vectors.")
+    return df
+
+def _list_cell(x)->list|None: # a JSON (or Python) list of numbers in a cell, as read from CSV or Parquet
+    if isinstance(x, str):
+        try: x = json.loads(x)
+        except ValueError: return None
+    if isinstance(x, np.ndarray): x = x.tolist()
+    return x if isinstance(x, list) and all(type(v) in (int, float) for v in x) else None
+
+# %% ../nbs/04_conditioning.ipynb #42c911fe
+def read_embedding_table(path, # .csv or .parquet
+                         text_column:str=None, # default: 'text' if there is one, else the first column
+                         vector_column:str=None)->tuple: # default: 'embedding' or 'vector', the only other column, else every other column
+    "(texts, (N, D) float32 vectors) of a table of precomputed embeddings; one sentence naming the first bad row."
+    path = Path(path).expanduser(); df = _table_frame(path)
+    text_column = text_column or ('text' if 'text' in df.columns else df.columns[0])
+    rest = [c for c in df.columns if c != text_column]
+    vector_column = vector_column or next((c for c in ('embedding', 'vector') if c in rest), rest[0] if len(rest) == 1 else None)
+    for c in (text_column, vector_column):
+        if c is not None and c not in df.columns: raise ValueError(f"{path} has no column {c!r}; its columns are {', '.join(map(str, df.columns[:6]))}.")
+    if vector_column is None:
+        bad = next((c for c in rest if df[c].dtype.kind not in 'fiu'), None)
+        if bad is not None: raise ValueError(f"Column {bad!r} of {path} is not numeric; give the vectors as numeric columns only, or as one column of lists.")
+    rows = [_list_cell(x) for x in df[vector_column]] if vector_column else df[rest].to_numpy(np.float64).tolist()
+    texts = df[text_column].tolist()
+    for i, (t, r) in enumerate(zip(texts, rows), 1):
+        if not isinstance(t, str) or not t.strip(): raise ValueError(f"Row {i} of {path} has no text in column {text_column!r}.")
+        if r is None: raise ValueError(f"Row {i} of {path} ({t[:40]!r}) does not give its vector as a list of numbers in column {vector_column!r}.")
+        if len(r) != len(rows[0]): raise ValueError(f"Row {i} of {path} ({t[:40]!r}) has a {len(r)}-d vector; row 1 has {len(rows[0])}.")
+        if not np.isfinite(r).all(): raise ValueError(f"Row {i} of {path} ({t[:40]!r}) holds a missing, NaN or infinite value.")
+    return texts, np.asarray(rows, dtype=np.float32)
+
+# %% ../nbs/04_conditioning.ipynb #475f48d8
+def import_embeddings(table, # a .csv or .parquet of (text, vector) rows (see `read_embedding_table`)
+                      encoder, # the encoder id the vectors are from (e.g. 'openai:text-embedding-ada-002'), or the encoder
+                      path=None, # the cache file; default cache_dir()/'text_embeddings.sqlite', the one saved models read
+                      text_column:str=None, vector_column:str=None,
+                      as_prompt:bool=False)->int: # True: the texts are reports, stored under their ordered prompts; returns the rows stored
+    "Store a table of precomputed embeddings in an encoder's embedding cache, every row checked first: all rows or none."
+    enc = encoder_from_name(encoder) if isinstance(encoder, str) else encoder
+    texts, vecs = read_embedding_table(table, text_column, vector_column)
+    if vecs.shape[1] != enc.dim: raise ValueError(f"{table} holds {vecs.shape[1]}-d vectors; {enc.id} gives {enc.dim}-d embeddings.")
+    if as_prompt:
+        try: texts = [ordered_prompt(t) for t in texts]
+        except ValueError as e: raise ValueError(f"A report of {table} cannot be read: {e}") from None
+    seen = {}
+    for i, (t, v) in enumerate(zip(texts, vecs), 1):
+        if t in seen and not np.array_equal(vecs[seen[t] - 1], v): raise ValueError(f"Rows {seen[t]} and {i} of {table} give different vectors for {t[:60]!r}.")
+        seen.setdefault(t, i)
+    cache = enc if isinstance(enc, CachedEncoder) and path is None else CachedEncoder(enc, path or cache_dir()/'text_embeddings.sqlite')
+    return cache.add(texts, vecs)
 
 # %% ../nbs/04_conditioning.ipynb #b2d418b3
 SEX_CODES = {'F': 0, 'M': 1, 'U': 2}   # the category index of each `validate_sex` value
@@ -560,25 +692,41 @@ def encode_conditions(reports:list, # one report per record ('|'-joined string, 
                       encoder:TextEncoder=None, # defaults to `default_encoder()` (cached MiniLM)
                       max_statements:int=MAX_STATEMENTS, # more statements in a report is an error
                       pooled:str='prompt', # 'prompt': embedding of the ordered prompt; 'mean': mean of statements
-                      expand:bool=False)->Condition: # expand abbreviations
+                      expand:bool=False, # expand abbreviations
+                      tokens:bool=True)->Condition: # False: embed only the prompts (all a 'paper' denoiser reads); no statement tokens
     "Validate, split and embed reports and patient information into a padded `Condition`."
     if isinstance(reports, str) or not isinstance(reports, (list, tuple)):
         raise ValueError("reports must be a list with one report per record.")
     if pooled not in ('prompt', 'mean'): raise ValueError(f"pooled must be 'prompt' or 'mean'; got {pooled!r}.")
+    if not tokens and pooled != 'prompt': raise ValueError("tokens=False needs pooled='prompt': the mean pooling is made of the statement tokens.")
     statements = [split_report(r, expand, max_statements) for r in reports]
-    n, S = len(reports), max((len(s) for s in statements), default=0)
+    toks = statements if tokens else [[] for _ in statements]   # the statements embedded one by one
+    n, S = len(reports), max((len(s) for s in toks), default=0)
     age, hr = _column(ages, n, 'ages', validate_age), _column(hrs, n, 'hrs', validate_hr)
     sex = [SEX_CODES[s] for s in _column(sexes, n, 'sexes', validate_sex)]
     prompts = [_format_prompt(s) for s in statements] if pooled == 'prompt' else []
     encoder = default_encoder() if encoder is None else encoder   # not `or`: an empty cache has len 0
-    index, table = _embed_table(encoder, [t for st in statements for t in st] + prompts)
-    mask = torch.arange(S) < torch.tensor([len(st) for st in statements])[:, None]
+    index, table = _embed_table(encoder, [t for st in toks for t in st] + prompts)
+    mask = torch.arange(S) < torch.tensor([len(st) for st in toks])[:, None]
     idx = torch.full((n, S), len(index), dtype=torch.long)   # padding points at the zero row
-    idx[mask] = torch.tensor([index[t] for st in statements for t in st], dtype=torch.long)
+    idx[mask] = torch.tensor([index[t] for st in toks for t in st], dtype=torch.long)
     tokens = table[idx]
     pool = table[[index[p] for p in prompts]] if prompts else _mean_tokens(tokens, mask)
     return Condition(tokens, mask, pool, torch.tensor(age, dtype=torch.float32), torch.tensor(sex),
                      torch.tensor(hr, dtype=torch.float32))
+
+# %% ../nbs/04_conditioning.ipynb #fd524e21
+def vector_conditions(vectors, # (k, D) text embeddings, one per condition
+                      ages=None, sexes=None, hrs=None)->Condition: # per condition, as for `encode_conditions`
+    "A `Condition` whose text is given embeddings (pooled vector and single token) instead of embedded reports."
+    v = torch.as_tensor(np.asarray(vectors, dtype=np.float32))
+    if v.ndim != 2 or not len(v) or not v.shape[1] or not torch.isfinite(v).all():
+        raise ValueError(f"vectors must be a (k, D) array of finite numbers, one row per condition; got shape {tuple(v.shape)}.")
+    n = len(v)
+    age, hr = _column(ages, n, 'ages', validate_age), _column(hrs, n, 'hrs', validate_hr)
+    sex = [SEX_CODES[s] for s in _column(sexes, n, 'sexes', validate_sex)]
+    return Condition(v[:, None].clone(), torch.ones(n, 1, dtype=torch.bool), v.clone(), torch.tensor(age, dtype=torch.float32),
+                     torch.tensor(sex), torch.tensor(hr, dtype=torch.float32))
 
 # %% ../nbs/04_conditioning.ipynb #b3108d46
 AGE_CENTER, AGE_SCALE = 60.0, 20.0   # years: age_n = (age - 60) / 20

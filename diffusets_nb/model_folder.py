@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file, load_file
 from .core import N_SAMPLES, FS_MODEL, FS_RAW, atomic_write, replace_folder
-from .conditioning import TextEncoder, encoder_from_name, local_model_folder
+from .conditioning import TextEncoder, encoder_from_name, local_model_folder, openai_encoder
 from .vae import VAE, VAEConfig
 from .denoiser import Denoiser, DenoiserConfig
 
@@ -245,14 +245,16 @@ def read_model_config(path:Path)->dict:
 # %% ../nbs/07a_model_folder.ipynb #f55e594f
 def check_encoder_id(encoder_id, # a text encoder id from a configuration
                      allow_download:bool=False): # an 'hf:' model missing here may be fetched from the hub
-    "Check a text encoder id names a packaged encoder or an 'hf:' model on this machine (unless `allow_download`), without touching the network."
+    "Check a text encoder id names a packaged encoder, an 'openai:' model or an 'hf:' model on this machine (unless `allow_download`), without touching the network."
     if encoder_id == 'minilm-l6-v2' or (isinstance(encoder_id, str) and re.fullmatch(r'hash-\d+', encoder_id)): return
+    if isinstance(encoder_id, str) and encoder_id.startswith('openai:'):
+        openai_encoder(encoder_id); return   # a known model; its endpoint and key are read only when it encodes
     if not isinstance(encoder_id, str) or not encoder_id.startswith('hf:'):
-        raise ValueError(f"Unknown text encoder {encoder_id!r}; a saved model names 'minilm-l6-v2', 'hash-<dim>' or 'hf:<model>' (pass any other with encoder=).")
+        raise ValueError(f"Unknown text encoder {encoder_id!r}; a saved model names 'minilm-l6-v2', 'hash-<dim>', 'openai:<model>' or 'hf:<model>' (pass any other with encoder=).")
     if not encoder_id[3:]: raise ValueError("Text encoder 'hf:' names no model.")
     local_model_folder(encoder_id[3:], allow_download)   # the sentence that says it is not here
 
-def encoder_for_id(encoder_id:str, # 'minilm-l6-v2', 'hash-<dim>' or 'hf:<local folder or hub name>'
+def encoder_for_id(encoder_id:str, # 'minilm-l6-v2', 'hash-<dim>', 'openai:<model>' or 'hf:<local folder or hub name>'
                    allow_download:bool=False # an 'hf:' model missing here may be fetched from the hub
                   )->TextEncoder:
     "The text encoder whose `.id` is `encoder_id`, made from local files only unless `allow_download`."

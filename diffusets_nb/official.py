@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
 from fastcore.basics import patch
 from .core import LEADS, atomic_write, replace_folder, lead_order
-from .conditioning import TextEncoder, OpenAIEncoder, CachedEncoder, cache_dir
+from .conditioning import TextEncoder, OpenAIEncoder
 from .vae import VAE, VAEConfig, ResidualBlock, AttentionBlock, Upsample
 from .denoiser import Denoiser, DenoiserConfig
 from .model_folder import (file_sha256, write_checksums, verify_checksums, build_checked, read_json_object,
@@ -512,10 +512,9 @@ def import_official(vae='vae_model.pth', unet='unet_all.pth', # the released fil
 
 # %% ../nbs/17_official.ipynb #f502cc64
 def load_official(folder, # a folder written by `import_official`
-                  encoder:TextEncoder=None, # default: ada-002 through the OpenAI-compatible endpoint, cached
+                  encoder:TextEncoder=None, # default: the saved id's ada-002 encoder, built lazily behind the embedding cache
                   device='cpu')->DiffuSETS:
-    "Load an imported model; its text encoder contacts the embeddings endpoint only when it encodes text not in the cache."
-    encoder = encoder or CachedEncoder(OpenAIEncoder(), cache_dir()/'text_embeddings.sqlite')
+    "Load an imported model (as `DiffuSETS.from_pretrained` does); its encoder contacts the endpoint only to embed a text not in the cache."
     return DiffuSETS.from_pretrained(folder, encoder=encoder, device=device)
 
 # %% ../nbs/17_official.ipynb #79fabf37

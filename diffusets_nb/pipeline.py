@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from .core import *
 from .batch import ECGBatch
 from .data import resample
-from .conditioning import Condition, TextEncoder, encode_conditions, unconditional, MAX_STATEMENTS
+from .conditioning import Condition, TextEncoder, encode_conditions, unconditional, MAX_STATEMENTS, vector_conditions, text_embedding_inputs
 from .vae import VAE, VAEConfig
 from .denoiser import Denoiser, DenoiserConfig
 from .diffusion import NoiseSchedule, linear_betas, get_sampler, SAMPLERS, guided_model_fn, project_limb_leads
@@ -26,8 +26,8 @@ from .train import load_trained, run_domain
 # %% auto #0
 __all__ = ['DEFAULT_SAMPLING', 'DEFAULT_CONDITIONING', 'PAPER_SCHEDULE', 'MAX_GUIDANCE', 'MAX_FS', 'SEED_MAX', 'MAX_OUTPUT_BYTES',
            'DOMAIN_KEYS', 'NEAR_COSINE', 'make_schedule', 'Guidance', 'check_guidance', 'parse_guidance',
-           'output_samples', 'Request', 'check_request', 'output_bytes', 'check_output_size', 'DiffuSETS',
-           'OutOfDomainWarning', 'check_domain', 'model_domain', 'ecg_generator', 'run_summary']
+           'output_samples', 'Request', 'check_request', 'output_bytes', 'check_output_size', 'check_guidable',
+           'DiffuSETS', 'OutOfDomainWarning', 'check_domain', 'model_domain', 'ecg_generator', 'run_summary']
 
 # %% ../nbs/09_pipeline.ipynb #e31da07e
 DEFAULT_SAMPLING = dict(sampler='dpmpp_2m', steps=50, guidance=(1.0, 1.0), clip_x0=None, project=True)
@@ -104,6 +104,7 @@ class Request:
     "A checked generation request: one entry per condition in the lists; None means the model's default."
     reports: list; ages: list; sexes: list; hrs: list
     n: int; sampler: str|None; steps: int|None; guidance: Guidance|None; negative: str|None; seed: int; fs: float
+    embeddings: np.ndarray = None   # (k, D) text embeddings given instead of reports; `reports` then holds 'text-embedding:<name>'
 
 def _sampler_name(name)->str|None: # the registered name of a sampler, or None
     if name is None: return None
@@ -112,16 +113,21 @@ def _sampler_name(name)->str|None: # the registered name of a sampler, or None
 
 # %% ../nbs/09_pipeline.ipynb #a7d21c40
 def check_request(report, age=None, sex=None, hr=None, n:int=1, sampler:str=None, steps:int=None, guidance=None,
-                  negative=None, seed:int=None, fs:float=FS_RAW)->Request: # the arguments of `DiffuSETS.__call__`
+                  negative=None, seed:int=None, fs:float=FS_RAW, text_embedding=None)->Request: # the arguments of `DiffuSETS.__call__`
     "Validate and normalise a generation request; `ValueError` with one sentence for the first bad argument."
-    if isinstance(report, (list, tuple)) and not report: raise ValueError("report list is empty; give at least one report.")
-    reports = [validate_report(r) for r in report] if isinstance(report, (list, tuple)) else [validate_report(report)]
+    embeddings = None
+    if text_embedding is not None:
+        if report is not None: raise ValueError("Give a report or text_embedding (a vector used instead of one), not both.")
+        names, embeddings = text_embedding_inputs(text_embedding); reports = [f'text-embedding:{name}' for name in names]
+    elif report is None: raise ValueError("Give a report (or text_embedding, a vector used instead of one).")
+    elif isinstance(report, (list, tuple)) and not report: raise ValueError("report list is empty; give at least one report.")
+    else: reports = [validate_report(r) for r in report] if isinstance(report, (list, tuple)) else [validate_report(report)]
     k = len(reports)
     ages, sexes, hrs = (_per_condition(v, k, name, check) for v, name, check in
                         ((age, 'age', validate_age), (sex, 'sex', validate_sex), (hr, 'hr', validate_hr)))
     return Request(reports, ages, sexes, hrs, _whole(n, 'n', 1), _sampler_name(sampler), _whole(steps, 'steps', 1, True),
                    check_guidance(guidance), None if negative is None else validate_report(negative),
-                   secrets.randbits(31) if seed is None else _whole(seed, 'seed', 0, hi=SEED_MAX), float(output_samples(fs) / DURATION_S))
+                   secrets.randbits(31) if seed is None else _whole(seed, 'seed', 0, hi=SEED_MAX), float(output_samples(fs) / DURATION_S), embeddings)
 
 # %% ../nbs/09_pipeline.ipynb #3147f33f
 MAX_OUTPUT_BYTES = 2 * 2**30   # the float32 signals one call may return: 2 GiB
@@ -157,6 +163,19 @@ def _check_sampling(s:dict)->dict:
         raise ValueError(f"clip_x0 must be None or a positive number; got {s['clip_x0']!r}.")
     return dict(s, project=bool(s['project']))
 
+# %% ../nbs/09_pipeline.ipynb #1c7e73ec
+def check_guidable(config, # the denoiser's `DenoiserConfig`
+                   guidance, # the `Guidance` a run uses
+                   negative=None, # a negative report or condition, or None
+                   drop:bool=False)->None: # the text or patient information is dropped (ablations)
+    "Refuse guidance other than 1, a negative report or dropped conditions for a denoiser without a null condition, in one sentence."
+    if getattr(config, 'null_condition', True): return
+    g = check_guidance(tuple(guidance))
+    asked = [what for what, on in ((f'guidance {g}', g != Guidance()),
+                                   ('a negative report', negative is not None), ('dropping the text or patient condition', drop)) if on]
+    if asked: raise ValueError(f"This model has no null condition (it was trained without condition dropout, like the released DiffuSETS "
+                               f"weights), so {asked[0]} is undefined for it; use guidance 1 and no negative report.")
+
 # %% ../nbs/09_pipeline.ipynb #ce2736dd
 class DiffuSETS:
     "Reports and patient information → 12-lead ECGs: text encoder, guided sampler, denoiser and VAE decoder in one object."
@@ -174,6 +193,7 @@ class DiffuSETS:
         self.vae, self.denoiser = vae.eval().requires_grad_(False), denoiser.eval().requires_grad_(False)
         self.encoder, self.name, self.card, self.statistics = encoder, str(name), card, dict(statistics or {})
         self.sampling = _check_sampling(dict(sampling or {}))
+        check_guidable(denoiser.config, self.sampling['guidance'])
         self.conditioning = {**DEFAULT_CONDITIONING, **(conditioning or {})}
         self.schedule_config = dict(schedule or PAPER_SCHEDULE)
         self.schedule, self.device, self.path, self._fingerprint = make_schedule(self.schedule_config), torch.device('cpu'), None, None
@@ -279,7 +299,8 @@ def _problems(self:DiffuSETS, req:Request)->list[str]:
     if (d := self.domain) is None: return []
     split = lambda r: split_report(r, self.conditioning['expand'], self.conditioning['max_statements'])
     problems = []
-    for st in dict.fromkeys(s for r in req.reports + [req.negative] * (req.negative is not None) for s in split(r)):
+    texts = (req.reports if req.embeddings is None else []) + [req.negative] * (req.negative is not None)   # a given vector has no statements
+    for st in dict.fromkeys(s for r in texts for s in split(r)):
         if st in d['statements'] or (near := self._nearest_statements(st))[0]: continue
         spelt = expand_abbreviations(st)
         head = f"statement {st!r} is not one of the {len(d['statements'])} statements the model was trained on"
@@ -295,15 +316,16 @@ def _problems(self:DiffuSETS, req:Request)->list[str]:
 
 @patch
 def domain_problems(self:DiffuSETS, report, age=None, sex=None, hr=None, # as in `__call__`
-                    negative=None)->list[str]: # one sentence per problem; [] when all is known, or the model records no domain
+                    negative=None, text_embedding=None)->list[str]: # one sentence per problem; [] when all is known, or no domain
     "What a request asks for that the model was not trained on, without generating: unknown statements, ages and HRs out of range."
-    return self._problems(check_request(report, age, sex, hr, negative=negative))
+    return self._problems(check_request(report, age, sex, hr, negative=negative, text_embedding=text_embedding))
 
 # %% ../nbs/09_pipeline.ipynb #3db25221
 @patch
 def conditions(self:DiffuSETS, reports:list, ages=None, sexes=None, hrs=None)->Condition:
     "The denoiser's `Condition` for one report per row (with the settings the model was trained with)."
-    return encode_conditions(list(reports), ages, sexes, hrs, encoder=self.encoder, **self.conditioning)
+    prompts_only = self.denoiser.config.mode == 'paper' and self.conditioning['pooled'] == 'prompt'   # all a 'paper' denoiser reads
+    return encode_conditions(list(reports), ages, sexes, hrs, encoder=self.encoder, tokens=not prompts_only, **self.conditioning)
 
 @patch(as_prop=True)
 def latent_shape(self:DiffuSETS)->tuple: # (channels, length): (4, 128) for the paper's VAE
@@ -317,6 +339,7 @@ def model_fn(self:DiffuSETS, cond:Condition, # one row per ECG
              negative:Condition=None): # a report's condition to guide away from, one row per ECG
     "The denoiser's guided noise prediction for `cond`, as a sampler's `model_fn(x, t)`."
     guidance = self.sampling['guidance'] if guidance is None else check_guidance(guidance)
+    check_guidable(self.denoiser.config, guidance, negative, bool((cond.drop_text | cond.drop_patient).any()))
     return guided_model_fn(self.denoiser, cond.to(self.device), *guidance, negative=None if negative is None else negative.to(self.device))
 
 @patch
@@ -401,7 +424,9 @@ def _check_finite(x, what:str, req:Request, s:dict, rows:np.ndarray):
 @patch
 def _start(self:DiffuSETS, args:dict, max_bytes:int|None)->tuple: # a call's arguments by name; `MAX_OUTPUT_BYTES` or None
     "Check a call's arguments and warn of what lies outside the model's domain: (request, settings, noise)."
-    req = check_request(*[args[k] for k in ('report', 'age', 'sex', 'hr', 'n', 'sampler', 'steps', 'guidance', 'negative', 'seed', 'fs')])
+    req = check_request(*[args[k] for k in ('report', 'age', 'sex', 'hr', 'n', 'sampler', 'steps', 'guidance', 'negative', 'seed', 'fs', 'text_embedding')])
+    if req.embeddings is not None and req.embeddings.shape[1] != self.denoiser.config.text_dim:
+        raise ValueError(f"text_embedding has {req.embeddings.shape[1]} values per vector; this model's text encoder {self.encoder.id!r} gives {self.denoiser.config.text_dim}.")
     _whole(args['batch_size'], 'batch_size', 1)
     if max_bytes is not None: check_output_size(req, max_bytes)
     g = args['generator']
@@ -411,14 +436,19 @@ def _start(self:DiffuSETS, args:dict, max_bytes:int|None)->tuple: # a call's arg
     if noise is not None:
         noise = torch.as_tensor(noise, dtype=torch.float32)
         if tuple(noise.shape) != shape: raise ValueError(f"noise must have shape {shape}, one starting noise per ECG; got {tuple(noise.shape)}.")
+    s = self.sampling_for(req, args['project'])
+    check_guidable(self.denoiser.config, s['guidance'], req.negative, args['drop_text'] or args['drop_patient'])
+    if self.denoiser.config.mode == 'paper' and not args['drop_patient'] and any(math.isnan(v) for v in req.ages + req.hrs):
+        raise ValueError("This model reads the raw age and heart rate of every condition (the paper's condition vector); give age and hr for each.")
     for problem in self._problems(req): warnings.warn(problem, OutOfDomainWarning, stacklevel=3)   # at the caller's line
-    return req, self.sampling_for(req, args['project']), noise
+    return req, s, noise
 
 # %% ../nbs/09_pipeline.ipynb #e5f7a9b4
 @patch
 def _parts(self:DiffuSETS, req:Request, s:dict, noise, args:dict, chunk:int):
     "The ECGs of a checked request, `chunk` at a time, in order: one `ECGBatch` per part."
-    conds = self.conditions(req.reports, req.ages, req.sexes, req.hrs)   # each condition embedded once
+    conds = (self.conditions(req.reports, req.ages, req.sexes, req.hrs) if req.embeddings is None   # each condition embedded once
+             else vector_conditions(req.embeddings, req.ages, req.sexes, req.hrs))
     if args['drop_text'] or args['drop_patient']: conds = unconditional(conds, args['drop_text'], args['drop_patient'])
     neg, total, bs = None if req.negative is None else self.conditions([req.negative]), len(req.reports) * req.n, args['batch_size']
     for lo in range(0, total, chunk):
@@ -433,7 +463,7 @@ def _parts(self:DiffuSETS, req:Request, s:dict, noise, args:dict, chunk:int):
 
 # %% ../nbs/09_pipeline.ipynb #74aa07fc
 @patch
-def __call__(self:DiffuSETS, report, # a report ('|'-separated statements), or a list of reports: one condition each
+def __call__(self:DiffuSETS, report=None, # a report ('|'-separated statements), or a list of reports: one condition each
              age=None, sex=None, hr=None, # years, 'M'/'F'/None, bpm: one value for all conditions, or a list
              n:int=1, # ECGs per condition
              sampler:str=None, steps:int=None, # 'ddpm', 'ddim' or 'dpmpp_2m' and its model evaluations; None: the model's
@@ -445,7 +475,8 @@ def __call__(self:DiffuSETS, report, # a report ('|'-separated statements), or a
              progress:bool=True, batch_size:int=128, # progress bar; ECGs sampled together
              noise=None, callback=None, # starting noise (B, 4, 128); a sampler callback
              drop_text:bool=False, drop_patient:bool=False, # ablations: the null text / patient condition
-             generator:torch.Generator=None)->ECGBatch: # one stream for all the noise instead of one per ECG (see text)
+             generator:torch.Generator=None, # one stream for all the noise instead of one per ECG (see text)
+             text_embedding=None)->ECGBatch: # instead of `report`: a (D,) or (k, D) array, .npy/.txt files, or {name: vector}
     "Generate `n` ECGs for each condition; the ECG named `seed{seed}-c{condition}-s{sample}` is the same in any call."
     args = dict(locals())   # the arguments by name
     req, s, noise = self._start(args, MAX_OUTPUT_BYTES)
@@ -453,10 +484,10 @@ def __call__(self:DiffuSETS, report, # a report ('|'-separated statements), or a
 
 # %% ../nbs/09_pipeline.ipynb #83088bfa
 @patch
-def iter_generate(self:DiffuSETS, report, age=None, sex=None, hr=None, n:int=1, sampler:str=None, steps:int=None,
+def iter_generate(self:DiffuSETS, report=None, age=None, sex=None, hr=None, n:int=1, sampler:str=None, steps:int=None,
                   guidance=None, negative=None, seed:int=None, fs:float=FS_RAW, project:bool=None, progress:bool=True,
                   batch_size:int=128, noise=None, callback=None, drop_text:bool=False, drop_patient:bool=False,
-                  generator:torch.Generator=None, # the arguments of `__call__`
+                  generator:torch.Generator=None, text_embedding=None, # the arguments of `__call__`
                   chunk:int=64)->Iterator[ECGBatch]: # ECGs per part (the last part may be smaller)
     "The ECGs of `__call__` in parts of `chunk`, in order, for requests of any size: the parts join into the call's ECGs."
     args = dict(locals())   # the arguments by name
