@@ -22,6 +22,7 @@ from .data import ECGCache
 from .core import LEADS, atomic_write, validate_report, validate_age, validate_hr, validate_sex
 from .conditioning import Condition, SEX_CODES, encode_conditions, drop_conditions, split_report
 from .diffusion import NoiseSchedule, add_noise, LossOptions, ablation_loss
+from .ecgclip import ClipConfig   # a CLIP run config is checked against its fields
 
 # %% auto #0
 __all__ = ['RUN_SETTINGS', 'LOSS_SETTINGS', 'T_BUCKETS', 'TRAINABLE', 'TrainConfig', 'loss_options', 'loss_settings', 'lr_factor', 'batch_indices', 'step_generator', 'weighted_batch_indices', 'model_device', 'ema_update', 'save_checkpoint', 'read_checkpoint', 'load_checkpoint', 'train_step', 'train', 'r2_per_lead', 'r2_pooled', 'VAETask', 'reconstruct', 'latent_scale', 'train_vae', 'load_trained', 'encode_latents', 'LatentSet', 'valid_condition_rows', 'statement_balance_weights', 'training_domain', 'age_balance_weights', 'DenoiserTask', 'warm_start', 'freeze_except', 'initial_denoiser', 'train_denoiser', 'run_domain', 'check_run_config', 'ClipTask', 'train_clip']
@@ -766,6 +767,7 @@ def check_run_config(cfg:dict, # a run config: the JSON of `diffusets train --co
     return out | {'train': {k: getattr(train_config, k) for k in cfg.get('train', {})}}
 
 # %% ../nbs/12_ecgclip.ipynb #096984e0
+from .conditioning import encoder_from_name
 from .ecgclip import ECGClip, clip_loss, report_embeddings, embed_signals, retrieval_top1
 
 class ClipTask:
