@@ -372,7 +372,7 @@ def _official_md(res:dict)->list: # the imported paper-size model: import time, 
     how = ('its whole chain, timed once' if k['ddpm_steps_timed'] == PAPER_STEPS else
            f"measured over {k['ddpm_steps_timed']} of 1000 steps and scaled per step to 1000")
     rows = pd.DataFrame(o['rows']).assign(sampler=lambda d: d.sampler.map(SAMPLER_NAMES).fillna(d.sampler))
-    return [f"## Imported released model (paper size)\n\n{o['date']}, batch {o['batch']}, no guidance, {o['threads']} torch thread(s). "
+    return [f"## Imported released model (paper size)\n\n{o['date']}" + (f" (`{o['command']}`, merged into this report)" if o.get('command') else '') + f", batch {o['batch']}, no guidance, {o['threads']} torch thread(s). "
             f"Seeded stand-ins of the three released files in the published layout (written in {o['standin_s']:.1f} s) were imported by "
             f"`import_official` in **{k['import_s']:.2f} s**. Per ECG (loop + decode): DDPM-1000 **{k['ddpm_ms_per_ecg']:,.0f} ms** ({how}), "
             f"{k['fastest']} (the fastest setting) **{k['fastest_ms_per_ecg']:,.0f} ms**: **{k['ratio']:.0f}×** faster end to end, "
