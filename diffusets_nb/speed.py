@@ -15,11 +15,11 @@ from tqdm.auto import tqdm
 from .diffusion import SAMPLERS
 
 # %% auto #0
-__all__ = ['PAPER_STEPS', 'FAST_STEPS', 'SAMPLER_SETTINGS', 'GUIDED', 'TRAIN_BATCH', 'MIMIC_IV_ECG_RECORDS', 'FORMAT_WRITERS',
-           'OFFICIAL_FAST', 'QUICK', 'FULL', 'SECTIONS', 'SAMPLER_LABELS', 'SAMPLER_NAMES', 'timed', 'peak_rss_mb',
-           'in_child', 'conditions_of', 'bench_generation', 'run_timed', 'startup_commands', 'bench_startup',
-           'matmul_rates', 'matmul_peak_gflops', 'step_flops', 'bench_training', 'bench_data', 'bench_formats',
-           'formats_report', 'bench_sampling_optimisations', 'bench_text_optimisations', 'ada_standin',
+__all__ = ['PAPER_STEPS', 'FAST_STEPS', 'SAMPLER_SETTINGS', 'SAMPLER_LABELS', 'SAMPLER_NAMES', 'GUIDED', 'TRAIN_BATCH',
+           'MIMIC_IV_ECG_RECORDS', 'FORMAT_WRITERS', 'OFFICIAL_FAST', 'QUICK', 'FULL', 'SECTIONS', 'timed',
+           'peak_rss_mb', 'in_child', 'conditions_of', 'bench_generation', 'run_timed', 'startup_commands',
+           'bench_startup', 'matmul_rates', 'matmul_peak_gflops', 'step_flops', 'bench_training', 'bench_data',
+           'bench_formats', 'formats_report', 'bench_sampling_optimisations', 'bench_text_optimisations', 'ada_standin',
            'bench_official', 'official_figures', 'machine', 'check_sections', 'key_figures', 'met_text',
            'optimisation_table', 'plot_bench', 'bench_report', 'run_bench']
 
@@ -57,6 +57,8 @@ def conditions_of(pipe, table:pd.DataFrame): # the `Condition` of a table with r
 
 PAPER_STEPS, FAST_STEPS = 1000, (10, 20, 50)   # the paper's DDPM chain; the step counts timed for every other sampler
 SAMPLER_SETTINGS = tuple((name, steps) for name in SAMPLERS for steps in ((PAPER_STEPS,) if name == 'ddpm' else FAST_STEPS))
+SAMPLER_LABELS = {'ddpm': 'DDPM', 'ddim': 'DDIM', 'dpmpp_2m': 'DPM-Solver++ 2M'}   # how tables and figures name them
+SAMPLER_NAMES = {name: SAMPLER_LABELS.get(name, name) for name in SAMPLERS}   # every registered sampler
 GUIDED = (3.0, 3.0)   # guidance on text and patient: two branches per step (the default's age guidance adds a third)
 
 # %% ../nbs/16_speed.ipynb #c0d1e2i1
@@ -366,19 +368,6 @@ def official_figures(o:dict)->dict: # a `bench_official` result
                 fastest=f"{SAMPLER_NAMES.get(f['sampler'], f['sampler'])} {f['steps']}", fastest_ms_per_ecg=f['ms_per_ecg'],
                 ratio=d['e2e_s'] / f['e2e_s'], loop_ratio=d['loop_s'] / f['loop_s'])
 
-def _official_md(res:dict)->list: # the imported paper-size model: import time, per-ECG times, the ratio
-    if not res.get('official'): return []
-    o = res['official']; k = official_figures(o)
-    how = ('its whole chain, timed once' if k['ddpm_steps_timed'] == PAPER_STEPS else
-           f"measured over {k['ddpm_steps_timed']} of 1000 steps and scaled per step to 1000")
-    rows = pd.DataFrame(o['rows']).assign(sampler=lambda d: d.sampler.map(SAMPLER_NAMES).fillna(d.sampler))
-    return [f"## Imported released model (paper size)\n\n{o['date']}" + (f" (`{o['command']}`, merged into this report)" if o.get('command') else '') + f", batch {o['batch']}, no guidance, {o['threads']} torch thread(s). "
-            f"Seeded stand-ins of the three released files in the published layout (written in {o['standin_s']:.1f} s) were imported by "
-            f"`import_official` in **{k['import_s']:.2f} s**. Per ECG (loop + decode): DDPM-1000 **{k['ddpm_ms_per_ecg']:,.0f} ms** ({how}), "
-            f"{k['fastest']} (the fastest setting) **{k['fastest_ms_per_ecg']:,.0f} ms**: **{k['ratio']:.0f}×** faster end to end, "
-            f"{k['loop_ratio']:.0f}× on the sampling loop." + (f" Peak memory {o['peak_rss_mb']:.0f} MB." if 'peak_rss_mb' in o else '') + "\n\n" +
-            _md(rows[['batch', 'sampler', 'steps', 'steps_timed', 'repeats', 'loop_s', 'decode_s', 'ecg_per_s', 'ms_per_ecg']])]
-
 # %% ../nbs/16_speed.ipynb #6ac64d18
 def machine()->dict:
     "The machine a benchmark ran on."
@@ -471,9 +460,6 @@ def optimisation_table(res:dict)->pd.DataFrame:
     return pd.DataFrame(rows, columns=['optimisation', 'measured', 'before_s', 'after_s', 'speedup', 'share_of_loop'])
 
 # %% ../nbs/16_speed.ipynb #56a10667
-SAMPLER_LABELS = {'ddpm': 'DDPM', 'ddim': 'DDIM', 'dpmpp_2m': 'DPM-Solver++ 2M'}   # how tables and figures name them
-SAMPLER_NAMES = {name: SAMPLER_LABELS.get(name, name) for name in SAMPLERS}   # every registered sampler
-
 def plot_bench(res:dict):
     "ECGs per second (loop + decode) against sampler steps, one panel per batch size; None without generation figures."
     import matplotlib.pyplot as plt, seaborn as sns
@@ -540,6 +526,20 @@ def bench_report(res:dict)->str:
     optimisations = (["## Optimisations, before and after (same run)\n\n" + _md(optimisation_table(res))]
                      if res.get('optimisations') or res.get('data') else [])
     return '\n'.join(_head_md(res) + startup + _generation_md(res) + optimisations + _training_md(res) + _data_md(res) + _official_md(res))
+
+# %% ../nbs/16_speed.ipynb #46201ec9
+def _official_md(res:dict)->list: # the imported paper-size model: import time, per-ECG times, the ratio
+    if not res.get('official'): return []
+    o = res['official']; k = official_figures(o)
+    how = ('its whole chain, timed once' if k['ddpm_steps_timed'] == PAPER_STEPS else
+           f"measured over {k['ddpm_steps_timed']} of 1000 steps and scaled per step to 1000")
+    rows = pd.DataFrame(o['rows']).assign(sampler=lambda d: d.sampler.map(SAMPLER_NAMES).fillna(d.sampler))
+    return [f"## Imported released model (paper size)\n\n{o['date']}" + (f" (`{o['command']}`, merged into this report)" if o.get('command') else '') + f", batch {o['batch']}, no guidance, {o['threads']} torch thread(s). "
+            f"Seeded stand-ins of the three released files in the published layout (written in {o['standin_s']:.1f} s) were imported by "
+            f"`import_official` in **{k['import_s']:.2f} s**. Per ECG (loop + decode): DDPM-1000 **{k['ddpm_ms_per_ecg']:,.0f} ms** ({how}), "
+            f"{k['fastest']} (the fastest setting) **{k['fastest_ms_per_ecg']:,.0f} ms**: **{k['ratio']:.0f}×** faster end to end, "
+            f"{k['loop_ratio']:.0f}× on the sampling loop." + (f" Peak memory {o['peak_rss_mb']:.0f} MB." if 'peak_rss_mb' in o else '') + "\n\n" +
+            _md(rows[['batch', 'sampler', 'steps', 'steps_timed', 'repeats', 'loop_s', 'decode_s', 'ecg_per_s', 'ms_per_ecg']])]
 
 # %% ../nbs/16_speed.ipynb #c0d1e2i3
 def _write_results(res:dict, out:Path):
