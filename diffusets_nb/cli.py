@@ -288,10 +288,13 @@ def cmd_evaluate(args):
     except (OSError, json.JSONDecodeError) as e: raise ValueError(f"Cannot read config {args.config}: {e}.") from None
     if args.n is not None: cfg['n_conditions'] = args.n
     if args.n_curve is not None: cfg['n_curve'] = args.n_curve
+    if args.clip is not None: cfg['clip'] = str(existing_dir(args.clip, 'CLIP folder'))   # e.g. the released CLIP of import-official
+    if args.authors_variants: cfg['authors_variants'] = True
     from diffusets_nb.evaluation import entries_from_config
     entries_from_config(cfg)   # checks the config before any work
     out = writable_dir(args.out)
-    command = f"diffusets evaluate --config {args.config} --out {args.out}" + (f" --n {args.n}" if args.n else '') + (f" --n-curve {args.n_curve}" if args.n_curve else '')
+    command = f"diffusets evaluate --config {args.config} --out {args.out}" + (f" --n {args.n}" if args.n else '') + (f" --n-curve {args.n_curve}" if args.n_curve else '') + \
+              (f" --clip {args.clip}" if args.clip else '') + (' --authors-variants' if args.authors_variants else '')
     report = write_report(run_benchmark(cfg), out, command=command)
     print(f"wrote the benchmark report to {report}")
 
@@ -373,10 +376,12 @@ def _add_measure_commands(sub):
     s.add_argument('--out', required=True, help='report folder')
     s.add_argument('--n', type=int, help="held-out conditions (default: the config's)")
     s.add_argument('--n-curve', type=int, help="conditions of the steps-vs-quality curve (default: the config's)")
+    s.add_argument('--clip', help="the feature space: a CLIP folder, e.g. the released CLIP written by import-official (default: the config's, else the shipped CLIP)")
+    s.add_argument('--authors-variants', action='store_true', help="also report the authors' FID and precision/recall (unnormalised features, real = VAE reconstruction)")
     s = _command(sub, 'bench', 'measure speed: start-up, generation, optimisations, training, data preparation', cmd_bench)
     s.add_argument('--out', default='out/bench', help='folder for bench.md, bench.json and bench.png')
     s.add_argument('--quick', action='store_true', help='a small version (minutes instead of about half an hour)')
-    s.add_argument('--only', help='comma-separated sections: startup, generation, optimisations, training, data (default: all)')
+    s.add_argument('--only', help='comma-separated sections: startup, generation, optimisations, training, data, official (default: all)')
     s.add_argument('--records', type=int, help='phantom records of the data section (default: 2000; 400 with --quick)')
 
 # %% ../nbs/14_cli.ipynb #ab27bd21

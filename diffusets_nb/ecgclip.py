@@ -99,6 +99,13 @@ class ECGClip(nn.Module):
     def embed_text(self, t:torch.Tensor)->torch.Tensor: # (B, text_dim) sentence embeddings
         return F.normalize(self.text(t), dim=-1)
 
+# %% ../nbs/12_ecgclip.ipynb #99fc6b68
+@patch
+def encode_ecg(self:ECGClip, x:torch.Tensor # (B, 12, n_samples) in mV
+              )->torch.Tensor: # (B, embed_dim), not normalised
+    "The ECG tower's features before the L2 normalisation of `embed_ecg` (the space of the DiffuSETS authors' FID)."
+    return self.ecg(x)
+
 # %% ../nbs/12_ecgclip.ipynb #d688b854
 def clip_loss(ecg_emb:torch.Tensor, text_emb:torch.Tensor, # (B, d) unit vectors, row i of each is a pair
               logit_scale:torch.Tensor)->torch.Tensor: # log of the inverse temperature

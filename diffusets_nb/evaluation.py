@@ -24,15 +24,19 @@ from .pipeline import DiffuSETS
 from .metrics import (Estimate, bootstrap, hr_mae, hr_within, rate, interval_shift, physics_residual,
                                    paired_errors, fid, prdc, real_floor)
 from .ecgclip import load_clip, ecg_features, text_features, pair_cosines, clip_score, rclip
+from .model_folder import read_json_object
+from .official import ReleasedClip, CLIP_FORMAT, RELEASED_REPO, load_released_clip
 
 # %% auto #0
-__all__ = ['HELDOUT_SEED', 'CHECKED_STATEMENTS', 'SUMMARY_STATEMENTS', 'DIAGNOSTIC_TRAIN_SEED', 'FAST_SAMPLERS',
-           'OUTSIDE_GENERATORS', 'MIN_CONDITIONS', 'heldout_conditions', 'generate_and_measure', 'adherence', 'Entry',
-           'reference_set', 'reference_from_cache', 'generate_for', 'adherence_table', 'score_set', 'summarise',
-           'reference_floors', 'statement_labels', 'auroc', 'train_classifier', 'predict', 'auroc_table', 'diagnostic',
-           'curve_entries', 'entries_from_config', 'deepfake_ecgs', 'score_entry', 'score_outside', 'run_benchmark',
-           'ablation_comparison', 'markdown_table', 'plot_curve', 'plot_adherence', 'plot_hr', 'plot_intervals',
-           'write_report']
+__all__ = ['HELDOUT_SEED', 'CHECKED_STATEMENTS', 'UNMEASURED', 'SUMMARY_STATEMENTS', 'DIAGNOSTIC_TRAIN_SEED', 'AUTHORS_K',
+           'AUTHORS_LABELS', 'FAST_SAMPLERS', 'OUTSIDE_GENERATORS', 'MIN_CONDITIONS', 'heldout_conditions',
+           'generate_and_measure', 'adherence', 'Entry', 'reference_set', 'reference_from_cache', 'generate_for',
+           'adherence_table', 'score_set', 'summarise', 'reference_floors', 'statement_labels', 'auroc',
+           'train_classifier', 'predict', 'auroc_table', 'diagnostic', 'load_feature_space', 'feature_space_name',
+           'model_text_encoder', 'raw_ecg_features', 'vae_reconstruction', 'authors_figures', 'authors_reference',
+           'curve_entries', 'entries_from_config', 'deepfake_ecgs', 'score_entry', 'score_outside', 'reference_scores',
+           'run_benchmark', 'ablation_comparison', 'markdown_table', 'plot_curve', 'plot_adherence', 'plot_hr',
+           'plot_intervals', 'write_report']
 
 # %% ../nbs/13_evaluation.ipynb #d9564511
 HELDOUT_SEED = 2026   # the phantom corpus seed of held-out conditions (the default model trained on seed 0)
@@ -134,17 +138,21 @@ def _adherence_rate(adh:pd.DataFrame, n:int, **kw)->Estimate:
     per = adh.groupby('ecg').adheres.agg(['sum', 'size']).reindex(range(n), fill_value=0)
     return bootstrap(lambda s, c: float(s.sum() / max(c.sum(), 1)), per['sum'].to_numpy(), per['size'].to_numpy(), **kw)
 
+UNMEASURED = Estimate(np.nan, np.nan, np.nan)   # a figure no ECG of a set could be measured for (e.g. untrained weights)
+_measured = lambda *cols: all(np.isfinite(np.asarray(c, float)).any() for c in cols)
+
 def summarise(gen:dict, ref:dict, gen_ecgs:ECGBatch, ref_ecgs:ECGBatch, conditional:bool=True, seed:int=0)->dict:
     "The benchmark figures of one generated set against the reference (values are `Estimate`s or floats)."
     out, n = {}, len(gen_ecgs.signal)
     if conditional:
         if n != len(ref_ecgs.signal): raise ValueError(f"a conditional set needs one ECG per reference record; got {n} for {len(ref_ecgs.signal)}.")
-        out |= dict(hr_mae=hr_mae(ref_ecgs.hr, gen['m'].hr_bpm, seed=seed), hr_within_5=hr_within(ref_ecgs.hr, gen['m'].hr_bpm, seed=seed),
+        out |= dict(hr_mae=hr_mae(ref_ecgs.hr, gen['m'].hr_bpm, seed=seed) if _measured(gen['m'].hr_bpm) else UNMEASURED, hr_within_5=hr_within(ref_ecgs.hr, gen['m'].hr_bpm, seed=seed),
                     adherence=_adherence_rate(gen['adh'], n, seed=seed), clip_score=clip_score(gen['feats'], ref['text'], seed=seed),
                     rclip=rclip(gen['feats'], ref['feats'], ref['text'], seed=seed))
         pe = paired_errors(gen_ecgs.signal, ref_ecgs.signal)
         out |= dict(paired_mae_mv=bootstrap(np.mean, pe.mae_mv, seed=seed), paired_nrmse=bootstrap(np.mean, pe.nrmse, seed=seed))
-    for iv in ('pr_ms', 'qrs_ms', 'qt_ms'): out[f'{iv[:-3]}_shift_ms'] = interval_shift(gen['m'][iv], ref['m'][iv], seed=seed)
+    for iv in ('pr_ms', 'qrs_ms', 'qt_ms'):
+        out[f'{iv[:-3]}_shift_ms'] = interval_shift(gen['m'][iv], ref['m'][iv], seed=seed) if _measured(gen['m'][iv], ref['m'][iv]) else UNMEASURED
     out['physics_residual_mv'] = bootstrap(np.median, physics_residual(gen_ecgs.signal), seed=seed)
     floor = real_floor(fid, ref['feats'], seed)
     pair = (lambda g, r: fid(r, g)) if conditional and n == len(ref['feats']) else None
@@ -153,6 +161,7 @@ def summarise(gen:dict, ref:dict, gen_ecgs:ECGBatch, ref_ecgs:ECGBatch, conditio
     out['rfid'] = Estimate(*(v / floor for v in (out['fid'].value, out['fid'].lo, out['fid'].hi)))
     return out | prdc(ref['feats'], gen['feats'])
 
+# %% ../nbs/13_evaluation.ipynb #8cd0cef8
 def reference_floors(ref:dict, ref_ecgs:ECGBatch, seed:int=0)->dict:
     "What the real set scores against itself: adherence ceiling, CLIP score, and the FID / PRDC of two disjoint halves."
     return dict(adherence=_adherence_rate(ref['adh'], len(ref_ecgs.signal), seed=seed), clip_score=clip_score(ref['feats'], ref['text'], seed=seed),
@@ -243,6 +252,65 @@ def _augmentation(entry, Xr, Yr, Xt, Yt, statements, minority, n_minority, n_aug
     return dict(statement=minority, real_positives=int(min(n_minority, len(pos))), generated_added=n_augment,
                 auroc_without=without, auroc_with=with_gen)
 
+# %% ../nbs/13_evaluation.ipynb #b0289eed
+def load_feature_space(path=None): # a CLIP folder (ours, or the released CLIP of `import_official`), a CLIP training run, or None: the shipped CLIP
+    "The benchmark's CLIP: the released DiffuSETS CLIP when the folder holds one (`load_released_clip`), else `load_clip`."
+    if path is not None and (Path(path).expanduser()/'config.json').is_file():
+        if read_json_object(Path(path).expanduser()/'config.json').get('format') == CLIP_FORMAT: return load_released_clip(path)
+    return load_clip(path)
+
+def feature_space_name(clip, path=None)->str:
+    "How the report names the feature space."
+    if isinstance(clip, ReleasedClip): return f"the released DiffuSETS CLIP ({RELEASED_REPO}, imported into {path})"
+    return "the package's CLIP evaluator" + (f" ({path})" if path else " (shipped)")
+
+def model_text_encoder(clip, pipe:DiffuSETS): # the feature space; the model whose reports it embeds
+    "The model's text encoder for the released CLIP's text projector (1536-d ada-002 vectors), checked; None for our CLIP."
+    if not isinstance(clip, ReleasedClip): return None
+    if pipe.encoder.dim != clip.config.text_dim:
+        raise ValueError(f"The released CLIP reads {clip.config.text_dim}-d text embeddings (ada-002); the model {pipe.name} "
+                         f"embeds reports with {pipe.encoder.id!r} ({pipe.encoder.dim}-d).")
+    return pipe.encoder
+
+# %% ../nbs/13_evaluation.ipynb #61ebbbdf
+@torch.no_grad()
+def raw_ecg_features(clip, ecgs, # the feature space; an `ECGBatch` or an (n, 12, T) array of 10 s records in mV
+                     batch_size:int=256)->np.ndarray: # (n, embed_dim), not normalised
+    "Unnormalised CLIP ECG features (the authors' FID space): 10 s records FFT-resampled to the CLIP's length, NaN set to 0."
+    from diffusets_nb.data import resample
+    x = np.nan_to_num(ecgs.signal if isinstance(ecgs, ECGBatch) else np.asarray(ecgs, np.float32))
+    if x.ndim != 3 or x.shape[1] != clip.config.leads: raise ValueError(f"ECGs must have shape (n, {clip.config.leads}, T); got {x.shape}.")
+    if x.shape[-1] != clip.config.n_samples: x = resample(x, clip.config.n_samples)
+    t, dev = torch.from_numpy(np.ascontiguousarray(x, np.float32)), clip.logit_scale.device
+    return torch.cat([clip.encode_ecg(t[i:i + batch_size].to(dev)).cpu() for i in range(0, len(t), batch_size)]).numpy()
+
+@torch.no_grad()
+def vae_reconstruction(pipe:DiffuSETS, ecgs:ECGBatch, batch_size:int=64)->ECGBatch: # at the records' own rate
+    "Each record through the model's VAE (10 s at 102.4 Hz, the encoder's mean, the model's decode): the authors' 'real' ECGs."
+    from diffusets_nb.data import resample
+    x, n = np.nan_to_num(ecgs.signal).astype(np.float32), ecgs.signal.shape[-1]
+    x = torch.from_numpy(np.ascontiguousarray(x if n == N_SAMPLES else resample(x, N_SAMPLES)))
+    z = torch.cat([pipe.vae.encode(x[i:i + batch_size].to(pipe.device)).mode().cpu() for i in range(0, len(x), batch_size)])
+    sig = pipe.decode(z, pipe.sampling.get('project', True))
+    return ECGBatch(sig if n == N_SAMPLES else resample(sig, n), ecgs.fs, ecgs.report, ecgs.age, ecgs.sex, ecgs.hr, ecgs.source_id)
+
+# %% ../nbs/13_evaluation.ipynb #db2e89e1
+AUTHORS_K = 3   # the neighbours of the authors' precision and recall
+AUTHORS_LABELS = {'authors_fid': "authors' variant: FID on unnormalised CLIP features, real = VAE reconstruction",
+                  'authors_precision': "authors' variant: precision, k = 3, unnormalised CLIP features, real = VAE reconstruction",
+                  'authors_recall': "authors' variant: recall, k = 3, unnormalised CLIP features, real = VAE reconstruction"}
+
+def authors_figures(real_raw, generated_raw, # unnormalised features: the reconstructed reals, the generated ECGs
+                    k:int=AUTHORS_K)->dict:
+    "The DiffuSETS authors' variants: FID of unnormalised features, precision and recall with k neighbours."
+    p = prdc(real_raw, generated_raw, k)
+    return dict(authors_fid=fid(real_raw, generated_raw), authors_precision=p['precision'], authors_recall=p['recall'])
+
+def authors_reference(pipe:DiffuSETS, clip, records:ECGBatch, seed:int=0)->dict:
+    "The authors' real set (unnormalised features of the records' VAE reconstructions) and how far it sits from the records."
+    recon, raw = raw_ecg_features(clip, vae_reconstruction(pipe, records)), raw_ecg_features(clip, records)
+    return dict(real=recon, model=pipe.name, k=AUTHORS_K, fid_records_vs_reconstruction=fid(raw, recon), fid_floor=real_floor(fid, recon, seed))
+
 # %% ../nbs/13_evaluation.ipynb #26750448
 FAST_SAMPLERS = tuple(name for name in SAMPLERS if name != 'ddpm')   # every registered sampler but the paper's DDPM
 
@@ -261,6 +329,8 @@ def entries_from_config(cfg:dict)->tuple[list, list]: # (entries on all conditio
     for key in ('n_conditions', 'n_curve'):   # the real-vs-real floors need halves of more than k = 3 points
         n = cfg.get(key, MIN_CONDITIONS if key == 'n_curve' else None)
         if not isinstance(n, int) or n < MIN_CONDITIONS: raise ValueError(f"{key} must be a whole number, at least {MIN_CONDITIONS}; got {n!r}.")
+    if not isinstance(cfg.get('authors_variants', False), bool):
+        raise ValueError(f"authors_variants must be true or false; got {cfg['authors_variants']!r}.")
     if unknown := [o for o in cfg.get('outside', []) if o not in OUTSIDE_GENERATORS]:
         raise ValueError(f"Unknown outside generator {unknown[0]!r}; the benchmark knows {', '.join(OUTSIDE_GENERATORS)}.")
     try:
@@ -301,49 +371,70 @@ def _entry_row(entry:Entry, n:int, secs:float, figs:dict)->dict:
 
 # %% ../nbs/13_evaluation.ipynb #f1a2b3c3
 def score_entry(entry:Entry, reference:ECGBatch, scored:dict, # the reference set and its `score_set`
-                clip, seed:int=0, pipes:dict=None)->dict: # the CLIP evaluator; the seed; loaded models by folder
+                clip, seed:int=0, pipes:dict=None, # the CLIP evaluator; the seed; loaded models by folder
+                authors:dict=None)->dict: # `authors_reference` of the reference set: the row gets the authors' variants too
     "One entry's ECGs for the reference conditions, scored: its table row, its cohorts, its per-ECG measurements, its ECGs."
     t = time.perf_counter(); gen = generate_for(entry, reference, seed, pipes=pipes); secs = time.perf_counter() - t
     g = score_set(gen, clip, scored['text'])
-    return dict(row=_entry_row(entry, len(reference.signal), secs, summarise(g, scored, gen, reference, seed=seed)),
+    figs = summarise(g, scored, gen, reference, seed=seed) | ({} if authors is None else authors_figures(authors['real'], raw_ecg_features(clip, gen)))
+    return dict(row=_entry_row(entry, len(reference.signal), secs, figs),
                 cohort=g['adh'].groupby('statement').adheres.agg(['mean', 'size']).assign(entry=entry.name),
                 ecgs=pd.concat([pd.DataFrame(dict(entry=entry.name, hr_requested=reference.hr)), g['m']], axis=1), generated=gen)
 
-def score_outside(reference:ECGBatch, scored:dict, clip, seed:int=0)->dict|None: # None when `deepfake-ecg` is not installed
+def score_outside(reference:ECGBatch, scored:dict, clip, seed:int=0, authors:dict=None)->dict|None: # None when `deepfake-ecg` is not installed
     "As many DeepFake-ECG ECGs as the reference set holds, scored on the unconditional metrics: the table row and per-ECG measurements."
     t = time.perf_counter(); gen = deepfake_ecgs(len(reference.signal), seed); secs = time.perf_counter() - t
     if gen is None: return None
     g = score_set(gen, clip, scored['text'])
     row = _entry_row(Entry('DeepFake-ECG', 'outside', conditional=False), len(gen.signal), secs,
-                     summarise(g, scored, gen, reference, conditional=False, seed=seed))
+                     summarise(g, scored, gen, reference, conditional=False, seed=seed) |
+                     ({} if authors is None else authors_figures(authors['real'], raw_ecg_features(clip, gen))))
     return dict(row=row, ecgs=pd.concat([pd.DataFrame(dict(entry='DeepFake-ECG', hr_requested=np.nan), index=range(len(g['m']))), g['m']], axis=1))
 
+# %% ../nbs/13_evaluation.ipynb #d27427d5
+def reference_scores(cfg:dict, main:list, clip, pipes:dict)->tuple: # (records, their `score_set`, `authors_reference` or None)
+    "A config's reference records, scored; with the released CLIP or the authors' variants, the first entry's model embeds their reports and reconstructs them."
+    ref_ecgs = reference_from_cache(cfg['cache'], cfg['n_conditions']) if cfg.get('cache') else reference_set(cfg['n_conditions'])
+    authors = cfg.get('authors_variants', False)
+    if not (authors or isinstance(clip, ReleasedClip)): return ref_ecgs, score_set(ref_ecgs, clip), None
+    if not main: raise ValueError("The released CLIP and the authors' variants need an entry in 'entries': its model embeds the reports and reconstructs the records.")
+    if main[0].model not in pipes: pipes[main[0].model] = DiffuSETS.from_pretrained(main[0].model)
+    pipe = pipes[main[0].model]; encoder = model_text_encoder(clip, pipe)
+    ref = score_set(ref_ecgs, clip, None if encoder is None else text_features(clip, ref_ecgs.report, encoder))
+    return ref_ecgs, ref, authors_reference(pipe, clip, ref_ecgs, cfg.get('seed', 0)) if authors else None
+
+def _space(clip, cfg:dict, authors:dict)->dict: # the result's record of a feature space other than ours and of the authors' reference
+    return ({'feature_space': feature_space_name(clip, cfg.get('clip'))} if isinstance(clip, ReleasedClip) else {}) | \
+           ({'authors': {k: v for k, v in authors.items() if k != 'real'}} if authors else {})
+
 # %% ../nbs/13_evaluation.ipynb #f1a2b3c6
-def run_benchmark(cfg:dict, # see above; `seed`, `n_conditions`, `entries`, `curve`, `n_curve`, `outside`, `clip`
-                  progress:bool=True)->dict:
+def run_benchmark(cfg:dict, # see above; `seed`, `n_conditions`, `entries`, `curve`, `n_curve`, `outside`, `clip`, `authors_variants`
+                  progress:bool=True, pipes:dict=None)->dict: # pipes: models already loaded, by folder (None: the shipped one)
     "Run every entry of a benchmark config on held-out conditions; figures, cohorts and per-ECG results."
     t0, seed = time.perf_counter(), cfg.get('seed', 0)
     main, curve = entries_from_config(cfg)
-    clip = load_clip(cfg.get('clip'))
-    ref_ecgs = reference_from_cache(cfg['cache'], cfg['n_conditions']) if cfg.get('cache') else reference_set(cfg['n_conditions'])
-    ref = score_set(ref_ecgs, clip)
+    clip, pipes = load_feature_space(cfg.get('clip')), {} if pipes is None else pipes
+    ref_ecgs, ref, authors = reference_scores(cfg, main, clip, pipes)
     n_curve = min(cfg.get('n_curve', 128), len(ref_ecgs.signal))
-    sets = {len(ref_ecgs.signal): (ref_ecgs, ref), n_curve: (_subset(ref_ecgs, n_curve), _head(ref, n_curve))}
+    sets = {len(ref_ecgs.signal): (ref_ecgs, ref, authors),
+            n_curve: (_subset(ref_ecgs, n_curve), _head(ref, n_curve), authors and dict(authors, real=authors['real'][:n_curve]))}
     skipped = [dict(name=e.name, reason=f"model folder {e.model} does not exist") for e in main + curve
                if e.model is not None and not Path(e.model).is_dir()]
-    done, first, pipes = [], None, {}
+    done, first = [], None
     for entry in tqdm([e for e in main + curve if e.name not in {s['name'] for s in skipped}], desc='benchmark', disable=not progress):
-        r = score_entry(entry, *sets[len(ref_ecgs.signal) if entry in main else n_curve], clip, seed, pipes)
+        ecgs, scored, a = sets[len(ref_ecgs.signal) if entry in main else n_curve]
+        r = score_entry(entry, ecgs, scored, clip, seed, pipes, a)
         if main and entry is main[0]: first = r['generated']
         done.append((entry, dict(r, generated=None)))   # one set of ECGs kept: the first entry's, for the diagnostic level
-    outside = [o for o in (score_outside(ref_ecgs, ref, clip, seed) for _ in cfg.get('outside', [])) if o is not None]   # 'deepfake-ecg'
+    outside = [o for o in (score_outside(ref_ecgs, ref, clip, seed, authors) for _ in cfg.get('outside', [])) if o is not None]   # 'deepfake-ecg'
     diag = diagnostic(main[0], ref_ecgs, first, seed=seed, pipes=pipes, **cfg['diagnostic']) if cfg.get('diagnostic') and main else None
     cohorts = [r['cohort'] for _, r in done] + [ref['adh'].groupby('statement').adheres.agg(['mean', 'size']).assign(entry='real (reference)')]
     per_ecg = [r['ecgs'] for e, r in done if e in main] + [o['ecgs'] for o in outside] + \
               [pd.concat([pd.DataFrame(dict(entry='real (reference)', hr_requested=ref_ecgs.hr)), ref['m']], axis=1)]
     return dict(table=pd.DataFrame([r['row'] for _, r in done] + [o['row'] for o in outside]), floors=reference_floors(ref, ref_ecgs, seed),
                 config=cfg, cohorts=pd.concat(cohorts).reset_index().rename(columns={'mean': 'adherence', 'size': 'n'}),
-                ecgs=pd.concat(per_ecg, ignore_index=True), diagnostic=diag, skipped=skipped, seconds=time.perf_counter() - t0)
+                ecgs=pd.concat(per_ecg, ignore_index=True), diagnostic=diag, skipped=skipped, seconds=time.perf_counter() - t0,
+                **_space(clip, cfg, authors))
 
 # %% ../nbs/13_evaluation.ipynb #cd8a83a1
 def ablation_comparison(table:pd.DataFrame, cohorts:pd.DataFrame)->pd.DataFrame:
@@ -445,7 +536,9 @@ def _header_md(res:dict, command:str=None)->list: # the title, the command, what
             f"{res['config'].get('n_conditions')} held-out conditions × 1 generation for the model and its ablations; "
             f"the first {res['config'].get('n_curve', 128)} for the steps-vs-quality curve. Seed {res['config'].get('seed', 0)}. "
             f"Total time {res['seconds'] / 60:.1f} min. Values are estimates with bootstrap 95 % intervals over conditions.\n",
-            ''.join(f"**Not run: {s['name']}** ({s['reason']}).\n" for s in res.get('skipped', []))]
+            ''.join(f"**Not run: {s['name']}** ({s['reason']}).\n" for s in res.get('skipped', []))] + \
+           ([f"Feature space: {res['feature_space']}; every CLIP figure (CLIP score, rCLIP, FID, precision/recall) is measured in it.\n"]
+            if res.get('feature_space') else [])
 
 def _tables_md(res:dict)->list: # the feature, signal and distribution tables, and adherence by cohort
     t, floors = res['table'], res['floors']
@@ -500,7 +593,25 @@ def _results_json(res:dict)->dict: # every figure of a run, JSON-ready (an `Esti
                 entries=[{k: _jsonable(v) for k, v in r.items()} for r in t.to_dict('records')],
                 cohorts=res['cohorts'].to_dict('records'),
                 diagnostic=None if not res.get('diagnostic') else dict(table=res['diagnostic']['table'].reset_index(names='statement').to_dict('records'),
-                                                                      augmentation=res['diagnostic']['augmentation']))
+                                                                      augmentation=res['diagnostic']['augmentation']),
+                **({'feature_space': res['feature_space']} if res.get('feature_space') else {}),
+                **({} if not res.get('authors') else {'authors_variants': dict(res['authors'], labels=AUTHORS_LABELS,
+                    real=f"VAE reconstructions (encoder mean, then decode) of the reference records by {res['authors']['model']}")}))
+
+# %% ../nbs/13_evaluation.ipynb #70710efd
+_AUTHORS_COLS = {'fid': 'FID (ours)', 'authors_fid': "FID (authors' variant)", 'precision': 'precision (ours)',
+                 'authors_precision': "precision (authors' variant, k = 3)", 'recall': 'recall (ours)', 'authors_recall': "recall (authors' variant, k = 3)"}
+
+def _authors_md(res:dict)->list: # the authors' variants beside ours, labelled, when the run computed them
+    if not res.get('authors'): return []
+    a = res['authors']
+    return ["## The authors' variants (for comparison with the published tables)\n",
+            "Not this package's metrics: the DiffuSETS authors' evaluation, recomputed. Their FID and precision/recall (k = 3) use the "
+            f"**unnormalised** CLIP features, and their real set is the **VAE reconstruction** of the reference records by {a['model']} "
+            "(encoder mean, then decode); ours use unit features against the records themselves (our precision/recall take k = 3 too). "
+            f"FID of the records against their reconstructions, in the authors' space: {a['fid_records_vs_reconstruction']:.3g}; "
+            f"of two halves of the reconstructions: {a['fid_floor']:.3g}.\n",
+            markdown_table(res['table'][['name'] + list(_AUTHORS_COLS)].rename(columns=_AUTHORS_COLS)) + '\n']
 
 # %% ../nbs/13_evaluation.ipynb #311a3631
 _NOTES = """## What compares with the paper, and what does not
@@ -525,7 +636,7 @@ def write_report(res:dict, out_dir, command:str=None, main_entry:str=None)->Path
     "Write report.md, results.json and the figures of a `run_benchmark` result into `out_dir`."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     figs = _save_figures(res, out, main_entry or res['table'].name.iloc[0])
-    md = _header_md(res, command) + _tables_md(res) + _ablations_md(res) + _curve_md(res, figs) + _diagnostic_md(res) + [_NOTES]
+    md = _header_md(res, command) + _tables_md(res) + _authors_md(res) + _ablations_md(res) + _curve_md(res, figs) + _diagnostic_md(res) + [_NOTES]
     atomic_write(out/'report.md', lambda p: Path(p).write_text('\n'.join(md)))
     atomic_write(out/'results.json', lambda p: Path(p).write_text(json.dumps(_results_json(res), indent=1, default=str)))
     return out/'report.md'

@@ -15,12 +15,13 @@ from tqdm.auto import tqdm
 from .diffusion import SAMPLERS
 
 # %% auto #0
-__all__ = ['PAPER_STEPS', 'FAST_STEPS', 'SAMPLER_SETTINGS', 'GUIDED', 'TRAIN_BATCH', 'MIMIC_IV_ECG_RECORDS', 'FORMAT_WRITERS',
-           'QUICK', 'FULL', 'SECTIONS', 'SAMPLER_LABELS', 'SAMPLER_NAMES', 'timed', 'peak_rss_mb', 'in_child',
-           'conditions_of', 'bench_generation', 'run_timed', 'startup_commands', 'bench_startup', 'matmul_rates',
-           'matmul_peak_gflops', 'step_flops', 'bench_training', 'bench_data', 'bench_formats', 'formats_report',
-           'bench_sampling_optimisations', 'bench_text_optimisations', 'machine', 'check_sections', 'key_figures',
-           'met_text', 'optimisation_table', 'plot_bench', 'bench_report', 'run_bench']
+__all__ = ['PAPER_STEPS', 'FAST_STEPS', 'SAMPLER_SETTINGS', 'SAMPLER_LABELS', 'SAMPLER_NAMES', 'GUIDED', 'TRAIN_BATCH',
+           'MIMIC_IV_ECG_RECORDS', 'FORMAT_WRITERS', 'OFFICIAL_FAST', 'QUICK', 'FULL', 'SECTIONS', 'timed',
+           'peak_rss_mb', 'in_child', 'conditions_of', 'bench_generation', 'run_timed', 'startup_commands',
+           'bench_startup', 'matmul_rates', 'matmul_peak_gflops', 'step_flops', 'bench_training', 'bench_data',
+           'bench_formats', 'formats_report', 'bench_sampling_optimisations', 'bench_text_optimisations', 'ada_standin',
+           'bench_official', 'official_figures', 'machine', 'check_sections', 'key_figures', 'met_text',
+           'optimisation_table', 'plot_bench', 'bench_report', 'run_bench']
 
 # %% ../nbs/16_speed.ipynb #06f5a1a3
 def timed(fn, repeats:int=5, warmup:int=1)->dict:
@@ -56,6 +57,8 @@ def conditions_of(pipe, table:pd.DataFrame): # the `Condition` of a table with r
 
 PAPER_STEPS, FAST_STEPS = 1000, (10, 20, 50)   # the paper's DDPM chain; the step counts timed for every other sampler
 SAMPLER_SETTINGS = tuple((name, steps) for name in SAMPLERS for steps in ((PAPER_STEPS,) if name == 'ddpm' else FAST_STEPS))
+SAMPLER_LABELS = {'ddpm': 'DDPM', 'ddim': 'DDIM', 'dpmpp_2m': 'DPM-Solver++ 2M'}   # how tables and figures name them
+SAMPLER_NAMES = {name: SAMPLER_LABELS.get(name, name) for name in SAMPLERS}   # every registered sampler
 GUIDED = (3.0, 3.0)   # guidance on text and patient: two branches per step (the default's age guidance adds a third)
 
 # %% ../nbs/16_speed.ipynb #c0d1e2i1
@@ -317,6 +320,54 @@ def bench_text_optimisations(n:int=64, repeats:int=3)->list:
         return rows
     finally: shutil.rmtree(tmp, ignore_errors=True)
 
+# %% ../nbs/16_speed.ipynb #a8892b88
+OFFICIAL_FAST = ('dpmpp_2m', min(FAST_STEPS))   # the package's fastest setting: the second-order solver at the fewest steps timed
+
+def ada_standin():
+    "A text encoder with ada-002's id and width (hashed words), so an imported model runs with no endpoint; not what is timed."
+    from diffusets_nb.conditioning import HashEncoder
+    from diffusets_nb.official import TEXT_ENCODER_ID
+    enc = HashEncoder(1536); enc.id = TEXT_ENCODER_ID
+    return enc
+
+def _ddpm_row(pipe, run, batch:int, steps:int)->dict:
+    "DDPM timed once over `steps` steps; under 1000, its loop scaled per step to the 1000 steps, the row saying so."
+    row = dict(_setting_row(pipe, run, pipe.sampling['project'], batch, 'ddpm', steps, False, 1), steps_timed=steps)
+    if steps == PAPER_STEPS: return row
+    loop = row['loop_s'] * PAPER_STEPS / steps; e2e = loop + row['decode_s']
+    return dict(row, steps=PAPER_STEPS, loop_s=loop, e2e_s=e2e, loop_ecg_per_s=batch / loop, ecg_per_s=batch / e2e, ms_per_ecg=1000 * e2e / batch)
+
+# %% ../nbs/16_speed.ipynb #a6190d90
+def bench_official(batch:int=16, # ECGs sampled together
+                   ddpm_steps:int=PAPER_STEPS, # DDPM steps timed; fewer than 1000: scaled per step to 1000, and said so
+                   fast=(OFFICIAL_FAST, ('dpmpp_2m', 20)), # (sampler, steps) settings timed beside DDPM-1000
+                   repeats:int=3, # timed repeats of each fast setting (DDPM: once)
+                   folder=None)->dict: # where the stand-in files go (a temporary folder inside it, removed after)
+    "Import seeded stand-ins of the released files (paper size), then time per ECG DDPM-1000 and the fast settings at one batch size."
+    from diffusets_nb.official import standin_official, import_official, load_official
+    from diffusets_nb.evaluation import heldout_conditions
+    work = Path(tempfile.mkdtemp(prefix='bench-official-', dir=folder))
+    try:
+        t0 = time.perf_counter(); files = standin_official(work/'released'); standin_s = time.perf_counter() - t0
+        imported = import_official(files['vae_model.pth'], files['unet_all.pth'], files['clip_model.pth'], out=work/'official')
+        t0 = time.perf_counter(); pipe = load_official(imported.model, encoder=ada_standin()); load_s = time.perf_counter() - t0
+        cond = conditions_of(pipe, heldout_conditions(batch))
+        run = lambda sampler, steps: pipe.sample_latents(cond, dict(pipe.sampling, sampler=sampler, steps=steps), generator=torch.Generator().manual_seed(0))
+        run(*OFFICIAL_FAST)   # warm-up: first-call allocations
+        rows = [_ddpm_row(pipe, run, batch, ddpm_steps)] + [dict(_setting_row(pipe, run, pipe.sampling['project'], batch, s, n, False, repeats), steps_timed=n)
+                                                            for s, n in fast]
+    finally: shutil.rmtree(work, ignore_errors=True)
+    return dict(batch=batch, standin_s=standin_s, import_s=imported.seconds, load_s=load_s, rows=rows, threads=torch.get_num_threads(),
+                date=time.strftime('%Y-%m-%d %H:%M'))
+
+# %% ../nbs/16_speed.ipynb #88798b1a
+def official_figures(o:dict)->dict: # a `bench_official` result
+    "Import time, the per-ECG times of DDPM-1000 and of the fastest setting (the first after DDPM), and their ratios."
+    d, f = o['rows'][0], o['rows'][1]
+    return dict(import_s=o['import_s'], ddpm_ms_per_ecg=d['ms_per_ecg'], ddpm_steps_timed=d['steps_timed'],
+                fastest=f"{SAMPLER_NAMES.get(f['sampler'], f['sampler'])} {f['steps']}", fastest_ms_per_ecg=f['ms_per_ecg'],
+                ratio=d['e2e_s'] / f['e2e_s'], loop_ratio=d['loop_s'] / f['loop_s'])
+
 # %% ../nbs/16_speed.ipynb #6ac64d18
 def machine()->dict:
     "The machine a benchmark ran on."
@@ -330,11 +381,12 @@ def _cpu_name()->str:
 
 # %% ../nbs/16_speed.ipynb #c0d1e2g1
 QUICK = dict(batches=(1, 4), settings=tuple((name, PAPER_STEPS if name == 'ddpm' else 20) for name in SAMPLERS), repeats=1, data_n=400,
-             training=(('denoiser', 'cpu'), ('vae', 'cpu')), startup_repeats=1, text_n=16, opt_batch=4, opt_steps=20)
+             training=(('denoiser', 'cpu'), ('vae', 'cpu')), startup_repeats=1, text_n=16, opt_batch=4, opt_steps=20,
+             official_batch=16, official_ddpm_steps=100)
 FULL = dict(batches=(1, 16, 64), settings=SAMPLER_SETTINGS, repeats=3, data_n=2000,
             training=(('vae', 'cpu'), ('vae', 'paper'), ('denoiser', 'cpu'), ('denoiser', 'paper')), startup_repeats=3, text_n=64,
-            opt_batch=16, opt_steps=20)
-SECTIONS = ('startup', 'generation', 'optimisations', 'training', 'data')
+            opt_batch=16, opt_steps=20, official_batch=16, official_ddpm_steps=PAPER_STEPS)
+SECTIONS = ('startup', 'generation', 'optimisations', 'training', 'data', 'official')
 
 def check_sections(sections)->tuple:
     "The sections, after checking each is one of `SECTIONS`."
@@ -408,9 +460,6 @@ def optimisation_table(res:dict)->pd.DataFrame:
     return pd.DataFrame(rows, columns=['optimisation', 'measured', 'before_s', 'after_s', 'speedup', 'share_of_loop'])
 
 # %% ../nbs/16_speed.ipynb #56a10667
-SAMPLER_LABELS = {'ddpm': 'DDPM', 'ddim': 'DDIM', 'dpmpp_2m': 'DPM-Solver++ 2M'}   # how tables and figures name them
-SAMPLER_NAMES = {name: SAMPLER_LABELS.get(name, name) for name in SAMPLERS}   # every registered sampler
-
 def plot_bench(res:dict):
     "ECGs per second (loop + decode) against sampler steps, one panel per batch size; None without generation figures."
     import matplotlib.pyplot as plt, seaborn as sns
@@ -476,7 +525,21 @@ def bench_report(res:dict)->str:
     startup = ["## Start-up (fresh processes, whole commands)\n\n" + _md(pd.DataFrame(res['startup']))] if res.get('startup') else []
     optimisations = (["## Optimisations, before and after (same run)\n\n" + _md(optimisation_table(res))]
                      if res.get('optimisations') or res.get('data') else [])
-    return '\n'.join(_head_md(res) + startup + _generation_md(res) + optimisations + _training_md(res) + _data_md(res))
+    return '\n'.join(_head_md(res) + startup + _generation_md(res) + optimisations + _training_md(res) + _data_md(res) + _official_md(res))
+
+# %% ../nbs/16_speed.ipynb #46201ec9
+def _official_md(res:dict)->list: # the imported paper-size model: import time, per-ECG times, the ratio
+    if not res.get('official'): return []
+    o = res['official']; k = official_figures(o)
+    how = ('its whole chain, timed once' if k['ddpm_steps_timed'] == PAPER_STEPS else
+           f"measured over {k['ddpm_steps_timed']} of 1000 steps and scaled per step to 1000")
+    rows = pd.DataFrame(o['rows']).assign(sampler=lambda d: d.sampler.map(SAMPLER_NAMES).fillna(d.sampler))
+    return [f"## Imported released model (paper size)\n\n{o['date']}" + (f" (`{o['command']}`, merged into this report)" if o.get('command') else '') + f", batch {o['batch']}, no guidance, {o['threads']} torch thread(s). "
+            f"Seeded stand-ins of the three released files in the published layout (written in {o['standin_s']:.1f} s) were imported by "
+            f"`import_official` in **{k['import_s']:.2f} s**. Per ECG (loop + decode): DDPM-1000 **{k['ddpm_ms_per_ecg']:,.0f} ms** ({how}), "
+            f"{k['fastest']} (the fastest setting) **{k['fastest_ms_per_ecg']:,.0f} ms**: **{k['ratio']:.0f}×** faster end to end, "
+            f"{k['loop_ratio']:.0f}× on the sampling loop." + (f" Peak memory {o['peak_rss_mb']:.0f} MB." if 'peak_rss_mb' in o else '') + "\n\n" +
+            _md(rows[['batch', 'sampler', 'steps', 'steps_timed', 'repeats', 'loop_s', 'decode_s', 'ecg_per_s', 'ms_per_ecg']])]
 
 # %% ../nbs/16_speed.ipynb #c0d1e2i3
 def _write_results(res:dict, out:Path):
@@ -502,6 +565,8 @@ def _run_section(name:str, cfg:dict)->dict: # the section's entries of the resul
         matmul = in_child(_peak)
         return dict(matmul=matmul, training=[in_child(bench_training, model=m, preset=p, peak_gflops=max(matmul['blas'], matmul['onednn']))
                                              for m, p in cfg['training']])
+    if name == 'official':
+        return dict(official=in_child(bench_official, batch=cfg['official_batch'], ddpm_steps=cfg['official_ddpm_steps'], repeats=cfg['repeats']))
     # forked, not spawned: `build_cache` then starts its workers as `diffusets prepare` does (a spawned parent would
     # spawn them too, and their start-up would swamp a small corpus)
     return dict(data=in_child(bench_data, context='fork', n=cfg['data_n'], before=True))
