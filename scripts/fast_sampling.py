@@ -13,19 +13,19 @@ import argparse, json, os, time
 from functools import partial
 from pathlib import Path
 import numpy as np
+import pandas as pd
 import torch
 import matplotlib; matplotlib.use('Agg')
 import matplotlib.pyplot as plt
 from diffusets_nb.core import atomic_write, FS_MODEL
-from diffusets_nb.diffusion import predict_x0
-
-def write_json(path, obj, **kw): atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, **kw)))
-from diffusets_nb.diffusion import SAMPLERS, sample_dpmpp_2m_sde, sample_ddpm, sample_dpmpp_2m, guidance_interval
+from diffusets_nb.diffusion import SAMPLERS, sample_dpmpp_2m_sde, sample_ddpm, sample_dpmpp_2m, guidance_interval, predict_x0
 from diffusets_nb.pipeline import DiffuSETS, ecg_generator
-from diffusets_nb.measure import measure, statement_signature
-from diffusets_nb.evaluation import heldout_conditions, reference_set, adherence_table
+from diffusets_nb.measure import measure, statement_signature, SIGNATURE_OF_STATEMENT
+from diffusets_nb.evaluation import generate_and_measure, heldout_conditions, reference_set, adherence_table, CHECKED_STATEMENTS
 from diffusets_nb.metrics import bootstrap, hr_mae, hr_within, rate, fid, real_floor
 from diffusets_nb.ecgclip import load_clip, ecg_features
+
+def write_json(path, obj, **kw): atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, **kw)))
 
 OUT = Path(__file__).resolve().parents[1]/'bench'/'fast_sampling'
 BATCH, SEED = 64, 0
@@ -123,24 +123,29 @@ def trajectory(name:str, pipe, conds, n:int=64)->dict:
     pipe.sampling = dict(pipe.default_sampling, clip_x0=s['clip_x0'])
     pipe(list(c.report), age=list(c.age), sex=list(c.sex), hr=list(c.hr), seed=SEED, progress=False, batch_size=n,
          sampler=s['sampler'], steps=s['steps'], callback=keep)
-    out = dict(t=[], adherence=[], hr_mae=[], per_statement=[])
+    out = dict(t=[], adherence=[], hr_mae=[], per_statement=[], sinus_p_wave=[], sinus_af=[])
+    sinus = c.report.str.contains('Sinus rhythm').to_numpy()   # reports asking for sinus rhythm: P waves, regular, no AF
     for t, x0 in seen:
-        m = measure(pipe.decode(x0.float()), fs=FS_MODEL); adh = adherence_table(list(c.report), statement_signature(m))
+        m = measure(pipe.decode(x0.float()), fs=FS_MODEL); sig = statement_signature(m); adh = adherence_table(list(c.report), sig)
+        out['sinus_p_wave'].append(round(float(np.nanmean(m.p_wave_present.astype(float).to_numpy()[sinus])), 3))
+        out['sinus_af'].append(round(float(sig.af.to_numpy()[sinus].mean()), 3))
         out['t'].append(t); out['adherence'].append(round(float(adh.adheres.mean()), 4))
         out['hr_mae'].append(round(float(np.nanmean(np.abs(m.hr_bpm.to_numpy() - c.hr.to_numpy()))), 3))
         out['per_statement'].append({k: round(float(v), 3) for k, v in adh.groupby('statement').adheres.mean().items()})
     return out
 
-def speed(names:list, pipe, conds, repeats:int=3)->dict:
-    "Seconds per ECG of full generation calls (64 ECGs, default guidance, decode and HR measurement included), runs interleaved."
+def speed(names:list, pipe, conds, repeats:int=2)->dict:
+    "Seconds per ECG of full calls (64 ECGs, default guidance, decode and HR measurement included), interleaved; DDPM-1000 extrapolated."
     times = {name: [] for name in names}
     for r in range(repeats):
         for name in names:
-            if name == 'ddpm-1000' and r: continue   # once: 200 s and more
             _, secs = generate_batch(pipe, conds, 0, run_settings(name))
             times[name].append(secs / BATCH); print(f'speed {name}: {secs:.1f} s', flush=True)
     med = {k: float(np.median(v)) for k, v in times.items()}
+    steps = np.array([run_settings(k)['steps'] for k in med]); secs = np.array(list(med.values()))
+    per_step, fixed = np.polyfit(steps, secs, 1)   # seconds per ECG: fixed (text, decode, measure) + per step (3 branches)
     return dict(seconds_per_ecg=med, ecg_per_second={k: round(1 / v, 2) for k, v in med.items()}, runs=times,
+                fit=dict(fixed=fixed, per_step=per_step, ddpm_1000_extrapolated=fixed + 1000 * per_step),
                 load_average=os.getloadavg(), torch_threads=torch.get_num_threads(), batch=BATCH)
 
 CANDIDATES = ('dpmpp_2m_sde', 'euler_ancestral', 'ddpm', 'dpmpp_2m')
@@ -198,6 +203,9 @@ if __name__ == '__main__':
     ap.add_argument('--table', action='store_true', help='score the saved runs and write results_<n>.json and the figure')
     ap.add_argument('--trajectory', nargs='*', default=[], help='runs whose predicted x0 is decoded and scored at every step')
     ap.add_argument('--speed', nargs='*', default=[], help='runs to time, interleaved, on the first 64 conditions')
+    ap.add_argument('--statements', nargs='*', default=[], help='runs probed with evaluation.adherence (16 conditions per checked statement)')
+    ap.add_argument('--probe', nargs='*', default=list(CHECKED_STATEMENTS), help='the statements of --statements')
+    ap.add_argument('--k', type=int, default=16, help='conditions per statement of --statements')
     ap.add_argument('--reference', default='ddpm-1000', help='the run the candidates must match')
     a = ap.parse_args()
     SAMPLERS.update(VARIANTS)
@@ -210,6 +218,9 @@ if __name__ == '__main__':
         conds = heldout_conditions(a.n)
         res = {name: trajectory(name, pipe, conds, min(a.n, BATCH)) for name in a.trajectory}
         write_json(OUT/'trajectory.json', res, indent=1)
+    if a.statements:
+        pipe = DiffuSETS.from_pretrained(); pipe.default_sampling = dict(pipe.sampling)
+        statement_probe(a.statements, pipe, a.probe, a.k)
     if a.speed:
         pipe = DiffuSETS.from_pretrained(); pipe.default_sampling = dict(pipe.sampling)
         write_json(OUT/'speed.json', speed(a.speed, pipe, heldout_conditions(BATCH)), indent=1)
