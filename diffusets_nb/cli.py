@@ -393,7 +393,7 @@ def _add_generate(sub):
     for flag, unit in (('--age', 'years'), ('--sex', 'M, F or U'), ('--hr', 'bpm')):
         s.add_argument(flag, type=str if flag == '--sex' else float, action='append', help=f'{unit}; once for all reports, or once per --report (default: unknown)')
     s.add_argument('--n', type=int, default=4, help='ECGs per report'); s.add_argument('--seed', type=int, help='default: drawn and recorded')
-    s.add_argument('--sampler', help="ddpm, ddim or dpmpp_2m (default: the model's)"); s.add_argument('--steps', type=int, help="default: the model's")
+    s.add_argument('--sampler', help="ddpm, ddim, dpmpp_2m, dpmpp_2m_sde or euler_ancestral: a name of diffusion.SAMPLERS (default: the model's)"); s.add_argument('--steps', type=int, help="default: the model's")
     s.add_argument('--guidance', help="text scale, or TEXT,PATIENT or TEXT,PATIENT,AGE scales (default: the model's)")
     s.add_argument('--negative', help='a report to guide away from (default: none)')
     s.add_argument('--model', help='a saved model folder (default: the shipped model)'); s.add_argument('--out', required=True, help='output folder')

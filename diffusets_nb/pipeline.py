@@ -466,7 +466,7 @@ def _parts(self:DiffuSETS, req:Request, s:dict, noise, args:dict, chunk:int):
 def __call__(self:DiffuSETS, report=None, # a report ('|'-separated statements), or a list of reports: one condition each
              age=None, sex=None, hr=None, # years, 'M'/'F'/None, bpm: one value for all conditions, or a list
              n:int=1, # ECGs per condition
-             sampler:str=None, steps:int=None, # 'ddpm', 'ddim' or 'dpmpp_2m' and its model evaluations; None: the model's
+             sampler:str=None, steps:int=None, # a name of `SAMPLERS` ('ddpm', 'dpmpp_2m_sde', ...) and its steps; None: the model's
              guidance=None, # text scale, or (text, patient[, age]) scales; None: the model's
              negative=None, # a report to guide away from, or None
              seed:int=None, # 0…2**64-1: with the condition and sample index it fixes each ECG; None draws one (stored in `meta`)

@@ -57,7 +57,8 @@ def conditions_of(pipe, table:pd.DataFrame): # the `Condition` of a table with r
 
 PAPER_STEPS, FAST_STEPS = 1000, (10, 20, 50)   # the paper's DDPM chain; the step counts timed for every other sampler
 SAMPLER_SETTINGS = tuple((name, steps) for name in SAMPLERS for steps in ((PAPER_STEPS,) if name == 'ddpm' else FAST_STEPS))
-SAMPLER_LABELS = {'ddpm': 'DDPM', 'ddim': 'DDIM', 'dpmpp_2m': 'DPM-Solver++ 2M'}   # how tables and figures name them
+SAMPLER_LABELS = {'ddpm': 'DDPM', 'ddim': 'DDIM', 'dpmpp_2m': 'DPM-Solver++ 2M', 'dpmpp_2m_sde': 'DPM-Solver++ 2M SDE',
+                  'euler_ancestral': 'Euler ancestral'}   # how tables and figures name them
 SAMPLER_NAMES = {name: SAMPLER_LABELS.get(name, name) for name in SAMPLERS}   # every registered sampler
 GUIDED = (3.0, 3.0)   # guidance on text and patient: two branches per step (the default's age guidance adds a third)
 
