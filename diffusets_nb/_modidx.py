@@ -473,6 +473,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                           'diffusets_nb/diffusion.py'),
                                         'diffusets_nb.diffusion.NoiseSchedule.paper': ( 'diffusion.html#noiseschedule.paper',
                                                                                         'diffusets_nb/diffusion.py'),
+                                        'diffusets_nb.diffusion._dpmpp_2m': ('diffusion.html#_dpmpp_2m', 'diffusets_nb/diffusion.py'),
                                         'diffusets_nb.diffusion._flags': ('diffusion.html#_flags', 'diffusets_nb/diffusion.py'),
                                         'diffusets_nb.diffusion._grid': ('diffusion.html#_grid', 'diffusets_nb/diffusion.py'),
                                         'diffusets_nb.diffusion._log_snr': ('diffusion.html#_log_snr', 'diffusets_nb/diffusion.py'),

@@ -248,31 +248,8 @@ def sample_ddim(model_fn, x_T, schedule, steps=50, clip_x0=None, generator=None,
 # %% ../nbs/07_diffusion.ipynb #11e4b112
 def _log_snr(a): return 0.5 * (a.log() - (1 - a).log())
 
-def sample_dpmpp_2m(model_fn, x_T, schedule, steps=25, clip_x0=None, generator=None, callback=None, progress=False,
-                    spacing='quadratic', # the arguments as in `sample_ddpm`; `generator` is unused (deterministic)
-                   )->torch.Tensor:
-    "DPM-Solver++ 2M, multistep second order in log-SNR (Lu et al. 2022); deterministic."
-    x, x0_prev, h_prev = x_T, None, None
-    for i, (t, s) in enumerate(tqdm(_grid(x, steps, schedule, spacing), disable=not progress, leave=False)):
-        eps = model_fn(x, t)
-        a_t, a_s = schedule.abar(t, x), schedule.abar(s, x)
-        x0 = predict_x0(x, eps, a_t, clip_x0)
-        if s[0] < 0: x = x0  # the final jump to sigma = 0
-        else:
-            h = _log_snr(a_s) - _log_snr(a_t)
-            d = x0 if x0_prev is None else x0 + (x0 - x0_prev) * h / (2 * h_prev)
-            x = ((1 - a_s) / (1 - a_t)).sqrt() * x - a_s.sqrt() * torch.expm1(-h) * d
-            x0_prev, h_prev = x0, h
-        if callback: callback(dict(i=i, t=t, x=x, eps=eps))
-    return x
-
-# %% ../nbs/07_diffusion.ipynb #d9afdd1f
-def sample_dpmpp_2m_sde(model_fn, x_T, schedule, steps=25, clip_x0=None, generator=None, callback=None, progress=False,
-                        spacing='quadratic', # the arguments as in `sample_ddpm`
-                        eta:float=1., # fresh-noise scale: 1 the reverse SDE, 0 the ODE (`sample_dpmpp_2m`)
-                       )->torch.Tensor:
-    "DPM-Solver++ (2M) SDE (Lu et al. 2022): multistep second order in log-SNR for the reverse SDE; stochastic."
-    if not eta >= 0: raise ValueError(f"eta must be at least 0; got {eta!r}.")
+def _dpmpp_2m(model_fn, x_T, schedule, steps, clip_x0, generator, callback, progress, spacing, eta:float):
+    "The DPM-Solver++ 2M loop in log-SNR: eta 0 solves the ODE, eta 1 the reverse SDE (fresh noise each step)."
     x, x0_prev, h_prev = x_T, None, None
     for i, (t, s) in enumerate(tqdm(_grid(x, steps, schedule, spacing), disable=not progress, leave=False)):
         eps = model_fn(x, t)
@@ -287,6 +264,21 @@ def sample_dpmpp_2m_sde(model_fn, x_T, schedule, steps=25, clip_x0=None, generat
             x0_prev, h_prev = x0, h
         if callback: callback(dict(i=i, t=t, x=x, eps=eps))
     return x
+
+def sample_dpmpp_2m(model_fn, x_T, schedule, steps=25, clip_x0=None, generator=None, callback=None, progress=False,
+                    spacing='quadratic', # the arguments as in `sample_ddpm`; `generator` is unused (deterministic)
+                   )->torch.Tensor:
+    "DPM-Solver++ 2M, multistep second order in log-SNR (Lu et al. 2022); deterministic."
+    return _dpmpp_2m(model_fn, x_T, schedule, steps, clip_x0, None, callback, progress, spacing, eta=0.)
+
+# %% ../nbs/07_diffusion.ipynb #d9afdd1f
+def sample_dpmpp_2m_sde(model_fn, x_T, schedule, steps=25, clip_x0=None, generator=None, callback=None, progress=False,
+                        spacing='quadratic', # the arguments as in `sample_ddpm`
+                        eta:float=1., # fresh-noise scale: 1 the reverse SDE, 0 the ODE (`sample_dpmpp_2m`)
+                       )->torch.Tensor:
+    "DPM-Solver++ (2M) SDE (Lu et al. 2022): multistep second order in log-SNR for the reverse SDE; stochastic."
+    if not eta >= 0: raise ValueError(f"eta must be at least 0; got {eta!r}.")
+    return _dpmpp_2m(model_fn, x_T, schedule, steps, clip_x0, generator, callback, progress, spacing, eta)
 
 # %% ../nbs/07_diffusion.ipynb #c5ef2d12
 def sample_euler_ancestral(model_fn, x_T, schedule, steps=25, clip_x0=None, generator=None, callback=None,
