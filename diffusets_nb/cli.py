@@ -381,7 +381,7 @@ def _add_measure_commands(sub):
     s = _command(sub, 'bench', 'measure speed: start-up, generation, optimisations, training, data preparation', cmd_bench)
     s.add_argument('--out', default='out/bench', help='folder for bench.md, bench.json and bench.png')
     s.add_argument('--quick', action='store_true', help='a small version (minutes instead of about half an hour)')
-    s.add_argument('--only', help='comma-separated sections: startup, generation, optimisations, training, data, official (default: all)')
+    s.add_argument('--only', help='comma-separated sections: startup, generation, default, optimisations, training, data, official (default: all)')
     s.add_argument('--records', type=int, help='phantom records of the data section (default: 2000; 400 with --quick)')
 
 # %% ../nbs/14_cli.ipynb #ab27bd21

@@ -16,12 +16,12 @@ from .diffusion import SAMPLERS
 
 # %% auto #0
 __all__ = ['PAPER_STEPS', 'FAST_STEPS', 'SAMPLER_SETTINGS', 'SAMPLER_LABELS', 'SAMPLER_NAMES', 'GUIDED', 'TRAIN_BATCH',
-           'MIMIC_IV_ECG_RECORDS', 'FORMAT_WRITERS', 'OFFICIAL_FAST', 'QUICK', 'FULL', 'SECTIONS', 'timed',
-           'peak_rss_mb', 'in_child', 'conditions_of', 'bench_generation', 'run_timed', 'startup_commands',
+           'MIMIC_IV_ECG_RECORDS', 'FORMAT_WRITERS', 'OFFICIAL_FAST', 'DEFAULT_BESIDE', 'QUICK', 'FULL', 'SECTIONS',
+           'timed', 'peak_rss_mb', 'in_child', 'conditions_of', 'bench_generation', 'run_timed', 'startup_commands',
            'bench_startup', 'matmul_rates', 'matmul_peak_gflops', 'step_flops', 'bench_training', 'bench_data',
            'bench_formats', 'formats_report', 'bench_sampling_optimisations', 'bench_text_optimisations', 'ada_standin',
-           'bench_official', 'official_figures', 'machine', 'check_sections', 'key_figures', 'met_text',
-           'optimisation_table', 'plot_bench', 'bench_report', 'run_bench']
+           'bench_official', 'official_figures', 'bench_default_sampling', 'default_speedups', 'machine',
+           'check_sections', 'key_figures', 'met_text', 'optimisation_table', 'plot_bench', 'bench_report', 'run_bench']
 
 # %% ../nbs/16_speed.ipynb #06f5a1a3
 def timed(fn, repeats:int=5, warmup:int=1)->dict:
@@ -369,6 +369,34 @@ def official_figures(o:dict)->dict: # a `bench_official` result
                 fastest=f"{SAMPLER_NAMES.get(f['sampler'], f['sampler'])} {f['steps']}", fastest_ms_per_ecg=f['ms_per_ecg'],
                 ratio=d['e2e_s'] / f['e2e_s'], loop_ratio=d['loop_s'] / f['loop_s'])
 
+# %% ../nbs/16_speed.ipynb #7e5043ae
+DEFAULT_BESIDE = (('ddpm', PAPER_STEPS), ('ddpm', 25), ('ddpm', 20), ('dpmpp_2m_sde', 15))   # the paper's chain; the candidates of equal quality
+
+def bench_default_sampling(batch:int=64, # ECGs sampled together
+                           beside=DEFAULT_BESIDE, # (sampler, steps) timed beside the default, with its guidance
+                           repeats:int=3, # timed repeats of settings under 200 steps (longer ones: once)
+                           model=None)->dict:
+    "Loop and decode times of the model's default sampling and of the settings `beside` it under the same guidance, at one batch size."
+    from diffusets_nb.pipeline import DiffuSETS
+    from diffusets_nb.evaluation import heldout_conditions
+    pipe = DiffuSETS.from_pretrained(model)
+    s, cond = pipe.sampling, conditions_of(pipe, heldout_conditions(batch))
+    run = lambda sampler, steps: pipe.sample_latents(cond, dict(s, sampler=sampler, steps=steps), generator=torch.Generator().manual_seed(0))
+    run(s['sampler'], 2)   # warm-up: first-call allocations
+    rows = [_setting_row(pipe, run, s['project'], batch, sampler, steps, 'default', 1 if steps >= 200 else repeats)
+            for sampler, steps in ((s['sampler'], s['steps']), *beside)]
+    return dict(batch=batch, guidance=list(s['guidance']), rows=rows, threads=torch.get_num_threads())
+
+def default_speedups(d:dict, # a `bench_default_sampling` result
+                     reference=('ddpm', PAPER_STEPS))->pd.DataFrame: # the (sampler, steps) the speed-ups are over
+    "Each setting's per-ECG time, ECGs per second, and its speed-up over DDPM-1000 (end to end and loop; NaN when not timed)."
+    rows = pd.DataFrame(d['rows'])
+    paper = rows[(rows.sampler == reference[0]) & (rows.steps == reference[1])].head(1)
+    e2e, loop = (paper[c].item() if len(paper) else float('nan') for c in ('e2e_s', 'loop_s'))
+    return rows.assign(setting=[f"{SAMPLER_NAMES.get(r.sampler, r.sampler)} {r.steps}" for r in rows.itertuples()],
+                       speedup=e2e / rows.e2e_s, loop_speedup=loop / rows.loop_s
+                       )[['setting', 'sampler', 'steps', 'repeats', 'loop_s', 'decode_s', 'ms_per_ecg', 'ecg_per_s', 'speedup', 'loop_speedup']]
+
 # %% ../nbs/16_speed.ipynb #6ac64d18
 def machine()->dict:
     "The machine a benchmark ran on."
@@ -383,11 +411,12 @@ def _cpu_name()->str:
 # %% ../nbs/16_speed.ipynb #c0d1e2g1
 QUICK = dict(batches=(1, 4), settings=tuple((name, PAPER_STEPS if name == 'ddpm' else 20) for name in SAMPLERS), repeats=1, data_n=400,
              training=(('denoiser', 'cpu'), ('vae', 'cpu')), startup_repeats=1, text_n=16, opt_batch=4, opt_steps=20,
-             official_batch=16, official_ddpm_steps=100)
+             official_batch=16, official_ddpm_steps=100, default_batch=4, default_beside=(('ddpm', 25), ('dpmpp_2m_sde', 15)))
 FULL = dict(batches=(1, 16, 64), settings=SAMPLER_SETTINGS, repeats=3, data_n=2000,
             training=(('vae', 'cpu'), ('vae', 'paper'), ('denoiser', 'cpu'), ('denoiser', 'paper')), startup_repeats=3, text_n=64,
-            opt_batch=16, opt_steps=20, official_batch=16, official_ddpm_steps=PAPER_STEPS)
-SECTIONS = ('startup', 'generation', 'optimisations', 'training', 'data', 'official')
+            opt_batch=16, opt_steps=20, official_batch=16, official_ddpm_steps=PAPER_STEPS,
+            default_batch=64, default_beside=DEFAULT_BESIDE)
+SECTIONS = ('startup', 'generation', 'default', 'optimisations', 'training', 'data', 'official')
 
 def check_sections(sections)->tuple:
     "The sections, after checking each is one of `SECTIONS`."
@@ -420,6 +449,13 @@ def key_figures(res:dict)->list:
         r = _gen_row(res, 64, 'dpmpp_2m', 20, guided)
         add(f"DPM-Solver++ 20, batch 64, {'guided' if guided else 'no guidance'}: ECGs per second (no start-up)",
             r and r['ecg_per_s'], '≥ 20' if not guided else 'reported', (lambda v: v >= 20) if not guided else None)
+    dd = res.get('default_sampling')
+    t = default_speedups(dd).set_index('setting') if dd else None
+    on = f"batch {dd['batch'] if dd else FULL['default_batch']}, default guidance"
+    speedup = lambda name: None if t is None or name not in t.index or pd.isna(t.speedup[name]) else float(t.speedup[name])
+    add(f'DDPM-1000 / the default sampling, end to end (with decode), {on}', speedup(t.index[0]) if t is not None else None, '≥ 40×', lambda v: v >= 40)
+    add(f'the default sampling, {on}: ECGs per second (no start-up)', None if t is None else float(t.ecg_per_s.iloc[0]), 'reported', None)
+    add(f'DDPM-1000 / DDPM 25 (equal quality, age effect kept), end to end, {on}', speedup('DDPM 25'), '≥ 40×', lambda v: v >= 40)
     add('diffusets --help (s)', _startup(res, 'diffusets --help'), '≤ 1.5 s', lambda v: v <= 1.5)
     add('diffusets generate, 1 ECG, with start-up (s)', _startup(res, 'diffusets generate, 1 ECG (default sampler)'), '≤ 6 s', lambda v: v <= 6)
     add('diffusets generate, 4 ECGs, with start-up (s)', _startup(res, 'diffusets generate, 4 ECGs (default sampler)'), '≤ 10 s', lambda v: v <= 10)
@@ -489,8 +525,9 @@ def _head_md(res:dict)->list: # the run, the machine and the promised figures
             f"torch {m['torch']}, Python {m['python']}, {m['platform']}. No GPU. Medians of repeats after a warm-up; "
             f"ratios are of figures from this run.\n",
             "## Promised figures\n\n" + _md(kf) + "\nThe quality side of the samplers is the steps-vs-quality curve of "
-            "the evaluation benchmark (BENCHMARK.md): on this model DPM-Solver++ and DDIM are flat from 10 to 100 steps and "
-            "below ancestral DDPM on statement adherence, and DDPM-100 matches DDPM-1000.\n"]
+            "the evaluation benchmark (BENCHMARK.md): on this model the deterministic solvers (DPM-Solver++ 2M, DDIM) lose "
+            "statement adherence at every step count; ancestral DDPM at 25 steps is the fastest setting inside DDPM-1000's "
+            "intervals that also keeps the age guidance's effect (BENCHMARK.md, \"Fast sampling\").\n"]
 
 def _generation_md(res:dict)->list: # start-up inside the timed process, then the sampling loop and decode of every setting
     if not res.get('generation'): return []
@@ -526,9 +563,20 @@ def bench_report(res:dict)->str:
     startup = ["## Start-up (fresh processes, whole commands)\n\n" + _md(pd.DataFrame(res['startup']))] if res.get('startup') else []
     optimisations = (["## Optimisations, before and after (same run)\n\n" + _md(optimisation_table(res))]
                      if res.get('optimisations') or res.get('data') else [])
-    return '\n'.join(_head_md(res) + startup + _generation_md(res) + optimisations + _training_md(res) + _data_md(res) + _official_md(res))
+    return '\n'.join(_head_md(res) + startup + _generation_md(res) + _default_md(res) + optimisations + _training_md(res) + _data_md(res) + _official_md(res))
 
 # %% ../nbs/16_speed.ipynb #46201ec9
+def _default_md(res:dict)->list: # the default sampling beside DDPM-1000 and the candidates, same guidance, one run
+    if not res.get('default_sampling'): return []
+    d = res['default_sampling']; t = default_speedups(d); first = t.iloc[0]
+    faster = '; '.join(f"{r.setting} **{r.speedup:.1f}×** ({r.ms_per_ecg:,.0f} ms per ECG, {r.loop_speedup:.1f}× on the loop)"
+                       for r in t.itertuples() if not (pd.isna(r.speedup) or r.speedup == 1))
+    return [f"## The default sampling beside DDPM-1000 and the few-step candidates\n\nBatch {d['batch']}, the model's default "
+            f"guidance {tuple(d['guidance'])} for every row ({len(d['guidance'])} denoiser branches per step), {d['threads']} torch "
+            f"thread(s), loop + decode. The default, {first.setting}: **{first.ms_per_ecg:,.0f} ms** per ECG, "
+            f"**{first.ecg_per_s:.1f}** ECGs per second. Faster than DDPM-1000 end to end: " + (faster or 'DDPM-1000 not timed') +
+            ". Quality of each: BENCHMARK.md, \"Fast sampling\".\n\n" + _md(t.drop(columns=['sampler', 'steps']))]
+
 def _official_md(res:dict)->list: # the imported paper-size model: import time, per-ECG times, the ratio
     if not res.get('official'): return []
     o = res['official']; k = official_figures(o)
@@ -566,6 +614,8 @@ def _run_section(name:str, cfg:dict)->dict: # the section's entries of the resul
         matmul = in_child(_peak)
         return dict(matmul=matmul, training=[in_child(bench_training, model=m, preset=p, peak_gflops=max(matmul['blas'], matmul['onednn']))
                                              for m, p in cfg['training']])
+    if name == 'default':
+        return dict(default_sampling=in_child(bench_default_sampling, batch=cfg['default_batch'], beside=cfg['default_beside'], repeats=cfg['repeats']))
     if name == 'official':
         return dict(official=in_child(bench_official, batch=cfg['official_batch'], ddpm_steps=cfg['official_ddpm_steps'], repeats=cfg['repeats']))
     # forked, not spawned: `build_cache` then starts its workers as `diffusets prepare` does (a spawned parent would
