@@ -36,12 +36,13 @@ VARIANTS = {'ddpmquadratic': partial(sample_ddpm, spacing='quadratic'),
             'dpmpp2mlinear': partial(sample_dpmpp_2m, spacing='linear')}
 
 def run_settings(name:str)->dict:
-    "A run name 'sampler-steps[-option]' as settings: sampler, steps, and 'clip' (x0 clipped to ±1) or 'gi<hi>' (guidance for t ≤ hi)."
+    "A run name 'sampler-steps[-option]' as settings: sampler, steps, and 'clip' (x0 clipped to ±1), 'gi<hi>' (guidance for t ≤ hi) or 'gl<lo>' (for t ≥ lo)."
     sampler, steps, *opts = name.split('-')
-    s = dict(sampler=sampler, steps=int(steps), clip_x0=None, guidance_hi=None)
+    s = dict(sampler=sampler, steps=int(steps), clip_x0=None, guidance_hi=None, guidance_lo=None)
     for o in opts:
         if o == 'clip': s['clip_x0'] = 1.0
         elif o.startswith('gi'): s['guidance_hi'] = int(o[2:])
+        elif o.startswith('gl'): s['guidance_lo'] = int(o[2:])
         else: raise ValueError(f"Unknown run option {o!r} in {name!r}.")
     return s
 
@@ -49,9 +50,10 @@ def generate_batch(pipe:DiffuSETS, conds, lo:int, s:dict)->tuple:
     "One batch of ECGs at 500 Hz for conditions[lo:lo+64] with the settings `s`: (ECGBatch, seconds)."
     c = conds.iloc[lo:lo + BATCH]
     pipe.sampling = dict(pipe.default_sampling, clip_x0=s['clip_x0'])
-    if s['guidance_hi'] is not None:   # guidance only for t ≤ hi; the plain conditional above (Kynkäänniemi et al. 2024)
+    if s['guidance_hi'] is not None or s['guidance_lo'] is not None:   # guidance only on [lo, hi]; the plain conditional outside (Kynkäänniemi et al. 2024)
+        t_range = (s['guidance_lo'] or 0, 999 if s['guidance_hi'] is None else s['guidance_hi'])
         pipe.model_fn = lambda cond, guidance=None, negative=None: guidance_interval(
-            DiffuSETS.model_fn(pipe, cond, guidance, negative), DiffuSETS.model_fn(pipe, cond, (1., 1., 1.)), (0, s['guidance_hi']))
+            DiffuSETS.model_fn(pipe, cond, guidance, negative), DiffuSETS.model_fn(pipe, cond, (1., 1., 1.)), t_range)
     t = time.perf_counter()
     ecgs = pipe(list(c.report), age=list(c.age), sex=list(c.sex), hr=list(c.hr), seed=SEED + lo, progress=False,
                 batch_size=BATCH, sampler=s['sampler'], steps=s['steps'])
@@ -199,7 +201,7 @@ def table(n:int, reference:str):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--n', type=int, default=256, help='held-out conditions (a multiple of 64)')
-    ap.add_argument('--runs', nargs='*', default=[], help="runs 'sampler-steps[-clip|-gi<hi>]', e.g. ddpm-100 dpmpp_2m_sde-20-gi700")
+    ap.add_argument('--runs', nargs='*', default=[], help="runs 'sampler-steps[-clip|-gi<hi>|-gl<lo>]', e.g. ddpm-100 dpmpp_2m_sde-20-gi700")
     ap.add_argument('--table', action='store_true', help='score the saved runs and write results_<n>.json and the figure')
     ap.add_argument('--trajectory', nargs='*', default=[], help='runs whose predicted x0 is decoded and scored at every step')
     ap.add_argument('--speed', nargs='*', default=[], help='runs to time, interleaved, on the first 64 conditions')
