@@ -18,7 +18,7 @@ from .data import resample
 from .conditioning import Condition, TextEncoder, encode_conditions, unconditional, MAX_STATEMENTS, vector_conditions, text_embedding_inputs
 from .vae import VAE, VAEConfig
 from .denoiser import Denoiser, DenoiserConfig
-from .diffusion import NoiseSchedule, linear_betas, get_sampler, SAMPLERS, guided_model_fn, project_limb_leads
+from .diffusion import NoiseSchedule, linear_betas, get_sampler, SAMPLERS, guided_model_fn, guidance_interval, project_limb_leads
 from .model_folder import (model_dir, read_model_config, read_model_folder, write_model_folder, model_config,
                                        card_summary, encoder_for_id)
 from .train import load_trained, run_domain
@@ -30,7 +30,8 @@ __all__ = ['DEFAULT_SAMPLING', 'DEFAULT_CONDITIONING', 'PAPER_SCHEDULE', 'MAX_GU
            'DiffuSETS', 'OutOfDomainWarning', 'check_domain', 'model_domain', 'ecg_generator', 'run_summary']
 
 # %% ../nbs/09_pipeline.ipynb #e31da07e
-DEFAULT_SAMPLING = dict(sampler='dpmpp_2m', steps=50, guidance=(1.0, 1.0), clip_x0=None, project=True)
+DEFAULT_SAMPLING = dict(sampler='dpmpp_2m', steps=50, guidance=(1.0, 1.0), clip_x0=None, project=True,
+                        guidance_interval=None)  # (lo, hi): guide only for lo ≤ t ≤ hi; None: at every step
 DEFAULT_CONDITIONING = dict(pooled='prompt', expand=False, max_statements=MAX_STATEMENTS)  # as in training
 PAPER_SCHEDULE = dict(kind='linear', n_steps=1000, beta_start=0.00085, beta_end=0.012)
 
@@ -156,11 +157,16 @@ def _check_parts(vae, denoiser, encoder):
         raise ValueError(f"The VAE has {vae.config.latent_channels} latent channels; the denoiser expects {denoiser.config.latent_channels}.")
 
 def _check_sampling(s:dict)->dict:
-    "Defaults filled in and checked: sampler, steps, guidance pair, clip_x0, project."
+    "Defaults filled in and checked: sampler, steps, guidance pair, clip_x0, project, guidance_interval."
     s = {**DEFAULT_SAMPLING, **s}
     s.update(sampler=_sampler_name(s['sampler']), steps=_whole(s['steps'], 'steps', 1), guidance=check_guidance(s['guidance']))
     if s['clip_x0'] is not None and not (isinstance(s['clip_x0'], numbers.Real) and s['clip_x0'] > 0):
         raise ValueError(f"clip_x0 must be None or a positive number; got {s['clip_x0']!r}.")
+    if s['guidance_interval'] is not None:
+        gi = s['guidance_interval']
+        if not (isinstance(gi, (tuple, list)) and len(gi) == 2 and all(isinstance(t, numbers.Integral) for t in gi) and 0 <= gi[0] <= gi[1]):
+            raise ValueError(f"guidance_interval must be None or whole time steps (lo, hi) with 0 ≤ lo ≤ hi; got {gi!r}.")
+        s['guidance_interval'] = (int(gi[0]), int(gi[1]))
     return dict(s, project=bool(s['project']))
 
 # %% ../nbs/09_pipeline.ipynb #1c7e73ec
@@ -336,11 +342,14 @@ def latent_shape(self:DiffuSETS)->tuple: # (channels, length): (4, 128) for the 
 @patch
 def model_fn(self:DiffuSETS, cond:Condition, # one row per ECG
              guidance:Guidance=None, # None: the model's default
-             negative:Condition=None): # a report's condition to guide away from, one row per ECG
+             negative:Condition=None, # a report's condition to guide away from, one row per ECG
+             interval:tuple=None): # (lo, hi): guide only for lo ≤ t ≤ hi, the plain conditional elsewhere; None: always
     "The denoiser's guided noise prediction for `cond`, as a sampler's `model_fn(x, t)`."
     guidance = self.sampling['guidance'] if guidance is None else check_guidance(guidance)
     check_guidable(self.denoiser.config, guidance, negative, bool((cond.drop_text | cond.drop_patient).any()))
-    return guided_model_fn(self.denoiser, cond.to(self.device), *guidance, negative=None if negative is None else negative.to(self.device))
+    cond = cond.to(self.device)
+    guided = guided_model_fn(self.denoiser, cond, *guidance, negative=None if negative is None else negative.to(self.device))
+    return guided if interval is None else guidance_interval(guided, guided_model_fn(self.denoiser, cond), interval)
 
 @patch
 def run_sampler(self:DiffuSETS, model_fn, # callable (x, t) -> predicted noise, e.g. `model_fn(cond)`
@@ -366,7 +375,7 @@ def sample_latents(self:DiffuSETS, cond:Condition, # one row per ECG
     shape = (len(cond), *self.latent_shape)
     x_T = draw_noise(shape, generator) if noise is None else torch.as_tensor(noise, dtype=torch.float32)
     if tuple(x_T.shape) != shape: raise ValueError(f"noise must have shape {shape}; got {tuple(x_T.shape)}.")
-    return self.run_sampler(self.model_fn(cond, settings['guidance'], negative), x_T, settings, generator, progress, callback)
+    return self.run_sampler(self.model_fn(cond, settings['guidance'], negative, settings.get('guidance_interval')), x_T, settings, generator, progress, callback)
 
 # %% ../nbs/09_pipeline.ipynb #cf3439c7
 @patch

@@ -8,7 +8,6 @@ Usage: python scripts/age_effect.py [--denoiser RUN] [--guidance 2.5,1[,3]] [--s
 import argparse, json, sys
 from pathlib import Path
 from diffusets_nb.pipeline import DiffuSETS, parse_guidance
-from diffusets_nb.diffusion import guidance_interval
 from diffusets_nb.evaluation import heldout_conditions
 from diffusets_nb.train import load_trained
 from diffusets_nb.explore import condition_sweep, phantom_sweep, compare_trend
@@ -34,8 +33,8 @@ def main():
         pipe = DiffuSETS(pipe.vae, load_trained(args.denoiser, part='denoiser'), pipe.encoder, pipe.name, pipe.sampling,
                          pipe.conditioning, pipe.schedule_config)
     if args.guidance_interval:   # guidance on an interval of noise levels, as the 'gi'/'gl' runs of scripts/fast_sampling.py
-        pipe.model_fn = lambda cond, guidance=None, negative=None: guidance_interval(
-            DiffuSETS.model_fn(pipe, cond, guidance, negative), DiffuSETS.model_fn(pipe, cond, (1., 1., 1.)), tuple(args.guidance_interval))
+        pipe = DiffuSETS(pipe.vae, pipe.denoiser, pipe.encoder, pipe.name, dict(pipe.sampling, guidance_interval=tuple(args.guidance_interval)),
+                         pipe.conditioning, pipe.schedule_config)
     truth = phantom_sweep(REPORT, 'age', AGES, k=256)   # the population slope (chapter `explore`)
     store = json.loads(args.json.read_text()) if args.json and args.json.exists() else dict(report=REPORT, ages=AGES, k=args.k, runs={})
     run = store['runs'].setdefault(args.name or f"{args.sampler or pipe.sampling['sampler']}-{args.steps or pipe.sampling['steps']}", dict(seeds={}))
