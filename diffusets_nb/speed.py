@@ -572,7 +572,7 @@ def _default_md(res:dict)->list: # the default sampling beside DDPM-1000 and the
     faster = '; '.join(f"{r.setting} **{r.speedup:.1f}×** ({r.ms_per_ecg:,.0f} ms per ECG, {r.loop_speedup:.1f}× on the loop)"
                        for r in t.itertuples() if not (pd.isna(r.speedup) or r.speedup == 1))
     return [f"## The default sampling beside DDPM-1000 and the few-step candidates\n\nBatch {d['batch']}, the model's default "
-            f"guidance {tuple(d['guidance'])} for every row ({len(d['guidance'])} denoiser branches per step), {d['threads']} torch "
+            f"guidance {tuple(d['guidance'])} for every row, {d['threads']} torch "
             f"thread(s), loop + decode. The default, {first.setting}: **{first.ms_per_ecg:,.0f} ms** per ECG, "
             f"**{first.ecg_per_s:.1f}** ECGs per second. Faster than DDPM-1000 end to end: " + (faster or 'DDPM-1000 not timed') +
             ". Quality of each: BENCHMARK.md, \"Fast sampling\".\n\n" + _md(t.drop(columns=['sampler', 'steps']))]
