@@ -96,8 +96,8 @@ def output_folder(out, # the folder that will hold exactly this run's output
 def cmd_phantom(args):
     from diffusets_nb.phantom import write_corpus
     out = writable_dir(args.out)
-    write_corpus(out, args.n, seed=args.seed, layout=args.layout, chunk=args.chunk)
-    print(f"wrote {args.n} phantom records (seed {args.seed}) in the {args.layout} layout to {out}")
+    write_corpus(out, args.n, seed=args.seed, layout=args.layout, chunk=args.chunk, realistic=args.realistic)
+    print(f"wrote {args.n} {'realistic ' if args.realistic else ''}phantom records (seed {args.seed}) in the {args.layout} layout to {out}")
 
 # %% ../nbs/14_cli.ipynb #50dcf9af
 def cmd_prepare(args):
@@ -322,6 +322,7 @@ def _add_data_commands(sub):
     s.add_argument('--n', type=int, required=True, help='number of records'); s.add_argument('--out', required=True, help='corpus folder')
     s.add_argument('--layout', choices=('mimic', 'ptbxl'), default='mimic', help='file layout')
     s.add_argument('--seed', type=int, default=0, help='corpus seed'); s.add_argument('--chunk', type=int, default=500, help='records generated at a time')
+    s.add_argument('--realistic', action='store_true', help='heart orientation, wave shapes and recording artefacts drawn per record')
     s = _command(sub, 'prepare', 'read, resample and cache a MIMIC-IV-ECG, PTB-XL or WFDB corpus', cmd_prepare)
     s.add_argument('root', help='the corpus folder'); s.add_argument('--out', required=True, help='cache folder')
     s.add_argument('--patients-csv', help="MIMIC-IV hosp/patients.csv (default: looked for under ROOT)")

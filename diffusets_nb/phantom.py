@@ -8,15 +8,17 @@ from __future__ import annotations
 import json, math, time
 import numpy as np
 import pandas as pd
+from scipy.signal import butter, sosfiltfilt
 from tqdm.auto import tqdm
 from .core import *
 from .batch import ECGBatch
 
 # %% auto #0
 __all__ = ['DOWER', 'DOWER12', 'STATEMENTS', 'STATEMENT_KEYS', 'MILD_STATEMENTS', 'PRIOR', 'WAVE_VECTORS', 'ST_VECTORS',
-           'ROTATED_WAVES', 'LABEL_RULES', 'ST_LEADS', 'PTBXL_SCP_MAP', 'summary_statement', 'make_report',
-           'sample_params', 'sample_conditions', 'render', 'findings_from_truth', 'generate', 'simulate',
-           'write_corpus']
+           'ELECTRODES', 'ELECTRODE_TO_LEADS', 'ROTATED_WAVES', 'LABEL_RULES', 'ST_LEADS', 'PTBXL_SCP_MAP',
+           'summary_statement', 'make_report', 'sample_params', 'sample_conditions', 'sample_realism', 'is_realistic',
+           'patient_wave_vectors', 'feasible_realism', 'electrode_artefacts', 'respiratory_turn', 'render',
+           'findings_from_truth', 'generate', 'simulate', 'write_corpus']
 
 # %% ../nbs/02_phantom.ipynb #1243e10c
 DOWER = np.array([[ 0.632, -0.235,  0.059],   # I
@@ -149,7 +151,8 @@ def _sample_patient(rng):
 
 def sample_conditions(n:int,         # number of records
                       seed:int=0,    # corpus seed
-                      start:int=0    # index of the first record (chunked generation)
+                      start:int=0,   # index of the first record (chunked generation)
+                      realistic:bool=False # add the realism settings of `sample_realism` (their own stream)
                      )->pd.DataFrame: # one row of parameters per record, with `findings` and `report`
     "Draw patients, findings and physiological parameters for records `start … start+n-1` of corpus `seed`."
     if n < 0: raise ValueError(f"n must be a non-negative number of records; got {n}.")
@@ -158,7 +161,9 @@ def sample_conditions(n:int,         # number of records
         rng = _record_rng(seed, i, 0)
         age, sex = _sample_patient(rng)
         findings = _sample_findings(rng, age, sex == 'M')
-        rows.append(dict(index=i, findings=findings, report=make_report(findings), **sample_params(rng, age, sex, findings)))
+        params = sample_params(rng, age, sex, findings)
+        extra = feasible_realism(_record_rng(seed, i, 2), params) if realistic else {}
+        rows.append(dict(index=i, findings=findings, report=make_report(findings), **params, **extra))
     return pd.DataFrame(rows)
 
 # %% ../nbs/02_phantom.ipynb #82f117af
@@ -171,6 +176,44 @@ WAVE_VECTORS = dict(  # unit-free dipole directions in Frank (X left, Y feet, Z 
     pvc_lv1=_V(-0.55, 0.55, -0.7), pvc_lv2=_V(-0.45, 0.3, -0.6), f=_V(0.2, 0.4, -0.9))
 ST_VECTORS = dict(inferior=(_V(-0.1, 0.2, 0), 2), anterior=(_V(0.05, 0, -0.2), 7),   # direction, lead it is scaled in
                   depression=(_V(-0.12, -0.08, 0.08), 10))                            # (III, V2, V5 in canonical order)
+
+# %% ../nbs/02_phantom.ipynb #4c8c263f
+ELECTRODES = ('RA', 'LA', 'LL', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6')
+ELECTRODE_TO_LEADS = np.zeros((8, 9))   # electrode potentials -> I, II, V1-V6 (Wilson's terminal for the chest leads)
+ELECTRODE_TO_LEADS[0, :2] = -1, 1; ELECTRODE_TO_LEADS[1, [0, 2]] = -1, 1
+ELECTRODE_TO_LEADS[2:, :3] = -1 / 3; ELECTRODE_TO_LEADS[2:, 3:] = np.eye(6)
+
+def sample_realism(rng)->dict:
+    "A record's realism settings: heart orientation (degrees), a wave-shape seed, and the artefacts' sizes (mV)."
+    return dict(rot_h=float(np.clip(rng.normal(0, 15), -35, 35)), rot_s=float(np.clip(rng.normal(0, 10), -25, 25)),
+                morph_seed=int(rng.integers(2**31)), axis_resp_deg=rng.uniform(1, 5),
+                drift=rng.lognormal(math.log(0.03), 0.6), emg=rng.lognormal(math.log(0.006), 0.6),
+                emg_bursts=int(rng.poisson(0.4)), motion_events=int(rng.poisson(0.5)),
+                powerline_hz=float(rng.choice([50., 60.])), powerline=rng.uniform(0, 0.01))
+
+def is_realistic(p:dict)->bool: return np.isfinite(p.get('morph_seed', np.nan))
+
+
+# %% ../nbs/02_phantom.ipynb #5b999d7b
+def _rotation(axis:int, deg:float): # 3×3 rotation about coordinate `axis` (0 X, 1 Y, 2 Z)
+    a = math.radians(deg); c, s = math.cos(a), math.sin(a); i, j = [k for k in range(3) if k != axis]
+    r = np.eye(3); r[i, i] = r[j, j] = c; r[i, j], r[j, i] = -s, s
+    return r
+
+def patient_wave_vectors(p:dict)->dict:
+    "The wave directions of one record's heart: `WAVE_VECTORS`, or, when realistic, turned as a whole and jittered per wave."
+    if not is_realistic(p): return WAVE_VECTORS
+    rng, turn = np.random.default_rng(int(p['morph_seed'])), _rotation(1, p['rot_h']) @ _rotation(0, p['rot_s'])
+    jitter = lambda: _rotation(0, rng.normal(0, 8)) @ _rotation(1, rng.normal(0, 8)) @ _rotation(2, rng.normal(0, 8))
+    return {k: turn @ jitter() @ v * rng.lognormal(0, 0.15) for k, v in WAVE_VECTORS.items()}
+
+def feasible_realism(rng, params:dict, tries:int=50)->dict:
+    "`sample_realism` drawn until the record's frontal axis is reachable with that heart (about 1 draw in 130 is not)."
+    for _ in range(tries):
+        r = sample_realism(rng)
+        try: _scaled_qrs(params | r); return r
+        except ValueError: pass
+    raise ValueError(f"No heart orientation in {tries} draws reaches a frontal axis of {params['axis']:g} degrees.")
 
 # %% ../nbs/02_phantom.ipynb #6f1250e9
 _QRS_STRETCH = {'': 1 / 0.80, 'RBBB': 1 / 0.92, 'LBBB': 1 / 0.94}  # nominal span / 5 % support, checked under `_beat_model`
@@ -193,9 +236,9 @@ def _rotate_z(v, deg):  # rotate (k, 3) vectors about the Z axis (in the frontal
     return np.stack([c * v[:, 0] - s * v[:, 1], s * v[:, 0] + c * v[:, 1], v[:, 2]], axis=-1)
 
 # %% ../nbs/02_phantom.ipynb #70e724ec
-def _solve_axis(names, sigmas, target:float)->float:
+def _solve_axis(names, sigmas, target:float, vectors:dict=WAVE_VECTORS)->float:
     "Rotation (degrees) about z of the ventricular main forces that puts the QRS's frontal axis at `target`."
-    vecs = np.stack([WAVE_VECTORS[n] for n in names]) * (np.asarray(sigmas) * math.sqrt(2 * math.pi))[:, None]
+    vecs = np.stack([vectors[n] for n in names]) * (np.asarray(sigmas) * math.sqrt(2 * math.pi))[:, None]
     turn = np.array([n in ROTATED_WAVES for n in names])
     n, fixed = vecs[turn].sum(0), vecs[~turn].sum(0)
     grid = np.arange(-180, 180, 0.25)
@@ -229,9 +272,10 @@ def _scaled_qrs(p:dict):
     d, lvh = p['qrs'] / 1000, not np.isnan(p['sokolow'])
     waves = _qrs_waves(d, p['bbb']) + ([('lvh', 0.5 * d, 0.1 * d)] if lvh else [])
     names, mus, sig = zip(*waves)
-    vecs = np.stack([WAVE_VECTORS[n] for n in names])
+    W = patient_wave_vectors(p)
+    vecs = np.stack([W[n] for n in names])
     turn = np.array([n in ROTATED_WAVES for n in names])
-    vecs[turn] = _rotate_z(vecs[turn], _solve_axis(names, sig, p['axis']))
+    vecs[turn] = _rotate_z(vecs[turn], _solve_axis(names, sig, p['axis'], W))
     tq = np.arange(-0.03, d + 0.08, 0.001)
     leads = _eval(_table(zip(mus, sig, sig, vecs)), tq) @ DOWER12.T
     limb, sok = np.ptp(leads[:, :6], axis=0).max(), -leads[:, 6].min() + leads[:, 10:12].max()
@@ -244,8 +288,8 @@ def _scaled_qrs(p:dict):
 # %% ../nbs/02_phantom.ipynb #f1b3fc64
 def _pvc_table(p:dict, sinus_qrs:dict, qt:float):
     "A wide ectopic beat from the RV or LV, with a discordant T wave and no P wave."
-    d, focus = p['pvc_qrs'] / 1000, p['pvc_focus'].lower()
-    qrs = _table([(0.3 * d, 0.1 * d, 0.1 * d, WAVE_VECTORS[f'pvc_{focus}1']), (0.68 * d, 0.1 * d, 0.1 * d, WAVE_VECTORS[f'pvc_{focus}2'])])
+    d, focus, W = p['pvc_qrs'] / 1000, p['pvc_focus'].lower(), patient_wave_vectors(p)
+    qrs = _table([(0.3 * d, 0.1 * d, 0.1 * d, W[f'pvc_{focus}1']), (0.68 * d, 0.1 * d, 0.1 * d, W[f'pvc_{focus}2'])])
     t = np.arange(-0.02, d + 0.05, 0.001)
     ratio = np.ptp(_eval(sinus_qrs, t) @ DOWER12[:6].T, axis=0).max() / np.ptp(_eval(qrs, t) @ DOWER12[:6].T, axis=0).max()
     qrs['v'] *= ratio * (1.2 if p['qrs_amp'] < 0.5 else 2.0)
@@ -259,7 +303,7 @@ def _t_table(p:dict, qrs:dict, qt:float):
     if p['bbb']:
         net = (qrs['v'] * qrs['sl'][:, None]).sum(0)
         v = -1.1 * p['t_amp'] * net / np.linalg.norm(net)
-    else: v = p['t_amp'] * WAVE_VECTORS['t'] / np.linalg.norm(WAVE_VECTORS['t'])
+    else: v = p['t_amp'] * (tv := patient_wave_vectors(p)['t']) / np.linalg.norm(tv)
     if p['t_inversion']: v = -v
     return _table([(tp, sl, sr, v)]), _table([(qt + 0.05, 0.035, 0.035, 0.1 * v)]), tp
 
@@ -267,9 +311,9 @@ def _t_table(p:dict, qrs:dict, qt:float):
 def _p_table(p:dict):
     "Two-component P wave: right atrium first, left atrium 30 % of the P duration later."
     if p['rhythm'] == 'af': return _table([])
-    pd_, on = p['p_dur'] / 1000, -p['pr'] / 1000
-    tab = _table([(0.35 * pd_, 0.12 * pd_, 0.12 * pd_, p['p_amp'] * WAVE_VECTORS['p_ra']),
-                  (0.62 * pd_, 0.13 * pd_, 0.13 * pd_, p['p_amp'] * WAVE_VECTORS['p_la'])])
+    pd_, on, W = p['p_dur'] / 1000, -p['pr'] / 1000, patient_wave_vectors(p)
+    tab = _table([(0.35 * pd_, 0.12 * pd_, 0.12 * pd_, p['p_amp'] * W['p_ra']),
+                  (0.62 * pd_, 0.13 * pd_, 0.13 * pd_, p['p_amp'] * W['p_la'])])
     tab['mu'] += on - _support(tab, np.arange(-0.05, 0.2, 0.001))[0]   # P onset exactly PR before QRS onset
     return tab
 
@@ -364,12 +408,39 @@ def _f_waves(p:dict, rng, t:np.ndarray)->np.ndarray:
     freq = p['f_hz'] * (1 + 0.08 * np.sin(2 * np.pi * 0.13 * t + rng.uniform(0, 6.3)))
     phase = 2 * np.pi * np.cumsum(freq) * (t[1] - t[0]) + rng.uniform(0, 6.3)
     env = p['f_amp'] * (1 + 0.3 * np.sin(2 * np.pi * rng.uniform(0.2, 0.5) * t + rng.uniform(0, 6.3)))
-    return np.outer(WAVE_VECTORS['f'] / np.linalg.norm(WAVE_VECTORS['f']), env * (np.sin(phase) + 0.3 * np.sin(2 * phase)))
+    f = patient_wave_vectors(p)['f']
+    return np.outer(f / np.linalg.norm(f), env * (np.sin(phase) + 0.3 * np.sin(2 * phase)))
 
 def _wander_and_noise(p:dict, rng, t:np.ndarray)->np.ndarray:
     "Respiratory baseline wander (one sine at the breathing rate, a gain per lead) and white noise, (8, T)."
     breath = np.sin(2 * np.pi * p['resp_hz'] * t + rng.uniform(0, 2 * np.pi))
     return np.outer(rng.normal(0, p['wander'], 8), breath) + rng.normal(0, p['noise'], (8, len(t)))
+
+# %% ../nbs/02_phantom.ipynb #ad64428e
+def _filtered_noise(rng, shape, fs:float, band:tuple)->np.ndarray: # unit-SD Gaussian noise in `band` (Hz; lo None: low-pass)
+    lo, hi = band[0], min(band[1], 0.45 * fs)
+    sos = butter(2, hi if lo is None else [lo, hi], 'lowpass' if lo is None else 'bandpass', fs=fs, output='sos')
+    x = sosfiltfilt(sos, rng.standard_normal(shape), axis=-1)
+    return x / x.std(axis=-1, keepdims=True)
+
+def electrode_artefacts(p:dict, rng, t:np.ndarray, fs:float)->np.ndarray:
+    "Artefacts at the nine electrodes (9, T) in mV: drift, muscle noise with bursts, electrode motion, residual mains."
+    out = p['drift'] * _filtered_noise(rng, (9, len(t)), fs, (None, 0.5))
+    bursts = sum(rng.uniform(2, 6) * np.exp(-0.5 * ((t - rng.uniform(0, t[-1])) / rng.uniform(0.15, 0.75)) ** 2)
+                 for _ in range(p['emg_bursts']))
+    limb = np.r_[np.full(3, 1.5), np.ones(6)][:, None]   # limb electrodes sit on skeletal muscle
+    out += p['emg'] * limb * (1 + bursts) * _filtered_noise(rng, (9, len(t)), fs, (20., 150.))
+    for _ in range(p['motion_events']):
+        e, t0, tau, size = rng.integers(9), rng.uniform(0, t[-1]), rng.uniform(0.2, 1.0), rng.normal(0, 0.3)
+        out[e] += size * (t >= t0) * np.exp(-np.clip(t - t0, 0, None) / tau)
+    if p['powerline_hz'] < fs / 2:
+        out += p['powerline'] * rng.uniform(0.3, 1, (9, 1)) * np.sin(2 * np.pi * p['powerline_hz'] * t + rng.uniform(0, 2 * np.pi, (9, 1)))
+    return out
+
+def respiratory_turn(dipole:np.ndarray, p:dict, rng, t:np.ndarray)->np.ndarray:
+    "The dipole (3, T) turned in the frontal plane by the breathing: ±`axis_resp_deg` at the breathing rate."
+    a = np.radians(p['axis_resp_deg']) * np.sin(2 * np.pi * p['resp_hz'] * t + rng.uniform(0, 2 * np.pi))
+    return np.stack([np.cos(a) * dipole[0] - np.sin(a) * dipole[1], np.sin(a) * dipole[0] + np.cos(a) * dipole[1], dipole[2]])
 
 # %% ../nbs/02_phantom.ipynb #17ffc82a
 def _record_truth(p, model, onsets, pvc, fs, duration)->dict:
@@ -407,7 +478,9 @@ def render(params,                     # one row of `sample_conditions` (dict or
     _accumulate(dipole, onsets[pvc], model['pvc'], amp[pvc], fs)
     _add_st(dipole, onsets[~pvc], model['st'], fs)
     if p['rhythm'] == 'af': dipole += _f_waves(p, rng, t)
+    if is_realistic(p): dipole = respiratory_turn(dipole, p, rng, t)
     eight = DOWER @ dipole + _wander_and_noise(p, rng, t)
+    if is_realistic(p): eight += ELECTRODE_TO_LEADS @ electrode_artefacts(p, rng, t, fs)
     signal = derive_limb_leads(eight).astype(np.float32)
     return signal, _record_truth(p, model, onsets, pvc, fs, duration)
 
@@ -452,11 +525,12 @@ def generate(n:int,               # number of records (at least 1)
              seed:int=0,          # corpus seed: same seed, bit-identical corpus
              fs:float=FS_RAW,     # sampling rate in Hz
              start:int=0,         # index of the first record; record i depends only on (seed, i)
-             progress:bool=False  # show a tqdm bar
+             progress:bool=False, # show a tqdm bar
+             realistic:bool=False # heart orientation, wave shapes and artefacts drawn per record (`sample_realism`)
             )->ECGBatch:
     "Generate phantom records `start … start+n-1` of corpus `seed` as an `ECGBatch` with ground truth in `meta`."
     if n < 1: raise ValueError(f"n must be at least 1 record; got {n}.")
-    cond = sample_conditions(n, seed, start).rename(columns=dict(index='record', hr='hr_target'))
+    cond = sample_conditions(n, seed, start, realistic).rename(columns=dict(index='record', hr='hr_target'))
     rows = tqdm(cond.to_dict('records'), desc='phantom', disable=not progress)
     sigs, truth = zip(*[render(p | dict(hr=p['hr_target']), fs, _record_rng(seed, p['record'], 1)) for p in rows])
     meta = pd.concat([cond.drop(columns=['findings']), pd.DataFrame(list(truth)), _flags(cond.report)], axis=1)
@@ -521,7 +595,8 @@ def write_corpus(root,                 # folder to write (created if needed)
                  seed:int=0,           # corpus seed
                  layout:str='mimic',   # 'mimic' (MIMIC-IV-ECG) or 'ptbxl'
                  chunk:int=500,        # records generated and written at a time
-                 progress:bool=True):  # show a tqdm bar
+                 progress:bool=True,   # show a tqdm bar
+                 realistic:bool=False): # realistic hearts and artefacts (see `generate`)
     "Generate a phantom corpus and write it in the MIMIC-IV-ECG or PTB-XL layout, with `phantom_truth.parquet`."
     from diffusets_nb.data import write_mimic, write_ptbxl
     from pathlib import Path
@@ -530,7 +605,7 @@ def write_corpus(root,                 # folder to write (created if needed)
     if n < 1 or chunk < 1: raise ValueError(f"n and chunk must be at least 1; got n={n}, chunk={chunk}.")
     root, truth = Path(root), []
     for start in tqdm(range(0, n, chunk), desc=f'phantom → {layout}', disable=not progress):
-        batch = generate(min(chunk, n - start), seed, start=start)
+        batch = generate(min(chunk, n - start), seed, start=start, realistic=realistic)
         if layout == 'mimic': write_mimic(root, batch, start_index=start)
         else: write_ptbxl(root, batch, start_index=start, scp_map=PTBXL_SCP_MAP)
         truth.append(batch.conditions().assign(source_id=_source_ids(layout, start, len(batch)), phantom_id=batch.source_id))
