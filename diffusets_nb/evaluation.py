@@ -14,7 +14,7 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 import matplotlib.pyplot as plt
-from .core import LEADS, FS_RAW, FS_MODEL, N_SAMPLES, atomic_write
+from .core import LEADS, FS_RAW, FS_MODEL, N_SAMPLES, atomic_write, derive_limb_leads
 from .batch import ECGBatch
 from .measure import measure, statement_signature, SIGNATURE_OF_STATEMENT
 from .conditioning import unconditional, split_report
@@ -24,14 +24,14 @@ from .pipeline import DiffuSETS
 from .metrics import (Estimate, bootstrap, hr_mae, hr_within, rate, interval_shift, physics_residual,
                                    paired_errors, fid, prdc, real_floor)
 from .ecgclip import load_clip, ecg_features, text_features, pair_cosines, clip_score, rclip
-from .model_folder import read_json_object
+from .model_folder import read_json_object, file_sha256
 from .official import ReleasedClip, CLIP_FORMAT, RELEASED_REPO, load_released_clip
 
 # %% auto #0
 __all__ = ['HELDOUT_SEED', 'CHECKED_STATEMENTS', 'UNMEASURED', 'SUMMARY_STATEMENTS', 'DIAGNOSTIC_TRAIN_SEED', 'AUTHORS_K',
-           'AUTHORS_LABELS', 'FAST_SAMPLERS', 'OUTSIDE_GENERATORS', 'MIN_CONDITIONS', 'heldout_conditions',
-           'generate_and_measure', 'adherence', 'Entry', 'reference_set', 'reference_from_cache', 'generate_for',
-           'adherence_table', 'score_set', 'summarise', 'reference_floors', 'statement_labels', 'auroc',
+           'AUTHORS_LABELS', 'FAST_SAMPLERS', 'OUTSIDE_GENERATORS', 'MIN_CONDITIONS', 'DEEPFAKE_CHECKPOINT',
+           'heldout_conditions', 'generate_and_measure', 'adherence', 'Entry', 'reference_set', 'reference_from_cache',
+           'generate_for', 'adherence_table', 'score_set', 'summarise', 'reference_floors', 'statement_labels', 'auroc',
            'train_classifier', 'predict', 'auroc_table', 'diagnostic', 'load_feature_space', 'feature_space_name',
            'model_text_encoder', 'raw_ecg_features', 'vae_reconstruction', 'authors_figures', 'authors_reference',
            'curve_entries', 'entries_from_config', 'deepfake_ecgs', 'score_entry', 'score_outside', 'reference_scores',
@@ -341,21 +341,22 @@ def entries_from_config(cfg:dict)->tuple[list, list]: # (entries on all conditio
     return main, curve
 
 # %% ../nbs/13_evaluation.ipynb #759f3a50
+DEEPFAKE_CHECKPOINT = dict(bytes=42_371_528, sha256='676619cb3b81ed637e5ef93fabd591220d047bc4f5e199ffce930a3affb05cba')  # deepfake-ecg 1.1.2
+
 def deepfake_ecgs(n:int, seed:int=0, batch_size:int=25)->ECGBatch|None: # None when `deepfake-ecg` is not installed
     "n ECGs from DeepFake-ECG (Thambawita et al. 2021) at 500 Hz in mV, 12 leads (4 derived), seeded."
     try: import deepfakeecg
     except ImportError: return None
+    path = Path(deepfakeecg.__file__).parent/'checkpoints'/'g_stat.pt'
+    if path.stat().st_size != DEEPFAKE_CHECKPOINT['bytes'] or file_sha256(path) != DEEPFAKE_CHECKPOINT['sha256']:
+        raise ValueError(f"{path} is not the published DeepFake-ECG checkpoint (size or SHA-256 differs); reinstall deepfake-ecg 1.1.2.")
     net = deepfakeecg.Generator()
-    ckpt = torch.load(Path(deepfakeecg.__file__).parent/'checkpoints'/'g_stat.pt', map_location='cpu', weights_only=True)   # tensors only
-    net.load_state_dict(ckpt['stat_dict']); net.eval()
+    net.load_state_dict(torch.load(path, map_location='cpu', weights_only=True)['stat_dict']); net.eval()   # tensors only
     g, out = torch.Generator().manual_seed(seed), []
     with torch.inference_mode():
         for lo in range(0, n, batch_size):
             out.append(net(torch.rand((min(batch_size, n - lo), 8, 5000), generator=g) * 2 - 1) * 6000 / 1000)  # µV -> mV
-    x = torch.cat(out).numpy()
-    I, II = x[:, 0], x[:, 1]
-    sig = np.stack([I, II, II - I, -(I + II) / 2, I - II / 2, II - I / 2, *x[:, 2:].transpose(1, 0, 2)], 1)
-    return ECGBatch(sig, FS_RAW, source_id=[f'deepfake-ecg-{seed}-{i}' for i in range(n)])
+    return ECGBatch(derive_limb_leads(torch.cat(out).numpy()), FS_RAW, source_id=[f'deepfake-ecg-{seed}-{i}' for i in range(n)])
 
 # %% ../nbs/13_evaluation.ipynb #c565373b
 def _head(scored:dict, n:int)->dict: # the first n records of a scored set
