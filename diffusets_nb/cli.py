@@ -135,7 +135,9 @@ def cmd_train(args):
     from diffusets_nb import train as T
     cfg, out = T.check_run_config(run_config(args), args.model), writable_dir(args.out)   # every setting checked before any work
     train = cfg.pop('train')
-    if args.model == 'vae': T.train_vae(_cache_for(args.data, out, args.workers), out, allow_changes=args.allow_changes, **cfg, **train)
+    if args.model == 'vae':
+        unlabelled = [_cache_for(d, out/f'unlabelled-{k}', args.workers) for k, d in enumerate(args.unlabelled or [])]
+        T.train_vae(_cache_for(args.data, out, args.workers), out, allow_changes=args.allow_changes, unlabelled=unlabelled, **cfg, **train)
     elif args.model == 'denoiser':
         from diffusets_nb.conditioning import encoder_from_name
         encoder = encoder_from_name(cfg.pop('encoder', 'default'), allow_download=args.allow_download)
@@ -344,6 +346,7 @@ def _add_train(sub):
         for k, typ in _TRAIN_FLAGS.items(): s.add_argument('--' + k.replace('_', '-'), type=typ, help=f"overrides the config's train.{k} (default: the config's)")
         if model != 'clip': s.add_argument('--preset', choices=('cpu', 'paper'), help="model size (default: the config's, else cpu)")
         if model != 'denoiser': s.add_argument('--workers', type=int, default=2, help='processes preparing a corpus root')
+        if model == 'vae': s.add_argument('--unlabelled', nargs='+', metavar='DIR', help='more caches or corpus roots whose training splits join the training set (default: none)')
         if model != 'clip': s.add_argument('--allow-changes', action='store_true', help="resume even with settings other than the run's (recorded in its config.json)")
         if model == 'denoiser':
             s.add_argument('--mode', choices=('tokens', 'paper'), help="conditioning (default: the config's, else tokens)")

@@ -25,7 +25,7 @@ from .diffusion import NoiseSchedule, add_noise, LossOptions, ablation_loss
 from .ecgclip import ClipConfig   # a CLIP run config is checked against its fields
 
 # %% auto #0
-__all__ = ['RUN_SETTINGS', 'LOSS_SETTINGS', 'T_BUCKETS', 'TRAINABLE', 'TrainConfig', 'loss_options', 'loss_settings', 'lr_factor', 'batch_indices', 'step_generator', 'weighted_batch_indices', 'model_device', 'ema_update', 'save_checkpoint', 'read_checkpoint', 'load_checkpoint', 'train_step', 'train', 'r2_per_lead', 'r2_pooled', 'VAETask', 'reconstruct', 'latent_scale', 'train_vae', 'load_trained', 'encode_latents', 'LatentSet', 'valid_condition_rows', 'statement_balance_weights', 'training_domain', 'age_balance_weights', 'DenoiserTask', 'warm_start', 'freeze_except', 'initial_denoiser', 'train_denoiser', 'run_domain', 'check_run_config', 'ClipTask', 'train_clip']
+__all__ = ['RUN_SETTINGS', 'LOSS_SETTINGS', 'T_BUCKETS', 'TRAINABLE', 'TrainConfig', 'loss_options', 'loss_settings', 'lr_factor', 'batch_indices', 'step_generator', 'weighted_batch_indices', 'model_device', 'ema_update', 'save_checkpoint', 'read_checkpoint', 'load_checkpoint', 'train_step', 'train', 'r2_per_lead', 'r2_pooled', 'VAETask', 'JoinedSignals', 'reconstruct', 'latent_scale', 'train_vae', 'load_trained', 'encode_latents', 'LatentSet', 'valid_condition_rows', 'statement_balance_weights', 'training_domain', 'age_balance_weights', 'DenoiserTask', 'warm_start', 'freeze_except', 'initial_denoiser', 'train_denoiser', 'run_domain', 'check_run_config', 'ClipTask', 'train_clip']
 
 # %% ../nbs/08_train.ipynb #2ffe18ce
 class _Invalid(ValueError): "A value a setting does not accept; the message says what it accepts."
@@ -410,6 +410,23 @@ class VAETask:
         out = vae_loss(recon, x, post, self.kl_scale * kl_weight(epoch, self.kl_ramp_epochs))
         return out['loss'], dict(recon=float(out['recon']), kl=float(out['kl']))
 
+# %% ../nbs/08_train.ipynb #9526de00
+class JoinedSignals:
+    "Several record sets read as one: `len` and `signals(idx)` over their concatenation, in order."
+    def __init__(self, *parts): # each with `len` and `signals(idx)`
+        if not parts: raise ValueError("JoinedSignals needs at least one record set.")
+        self.parts, self.bounds = parts, np.cumsum([0] + [len(p) for p in parts])
+    def __len__(self): return int(self.bounds[-1])
+    def signals(self, idx)->np.ndarray:
+        idx = np.atleast_1d(idx)
+        if len(idx) and (idx.min() < 0 or idx.max() >= len(self)): raise ValueError(f"record index out of range 0…{len(self) - 1}.")
+        part = np.searchsorted(self.bounds, idx, side='right') - 1
+        out = [None] * len(idx)
+        for k in np.unique(part):
+            rows = np.flatnonzero(part == k)
+            for r, x in zip(rows, self.parts[k].signals(idx[rows] - self.bounds[k])): out[r] = x
+        return np.stack(out)
+
 # %% ../nbs/08_train.ipynb #b54239a8
 @torch.no_grad()
 def reconstruct(vae, x:torch.Tensor, batch_size:int=128)->torch.Tensor:
@@ -444,12 +461,16 @@ def train_vae(cache_dir, # an `ECGCache` folder (see `build_cache`)
               kl_scale:float=1.0, # multiplies the paper's KL weight ramp
               scale='auto', # latent scale: 'auto' measures it with `latent_scale`; a number fixes it
               allow_changes:bool=False, # resume even with settings other than the checkpoint's (see `train`)
+              unlabelled=(), # more cache folders whose training splits join the training set (no labels needed)
               **train_config)->nn.Module: # `TrainConfig` fields
     "Train a VAE preset on a cached corpus (resuming when `out_dir` holds a checkpoint); returns the EMA model."
     _check_settings('vae', dict(preset=preset, kl_scale=kl_scale, scale=scale))
     config, cache = TrainConfig.from_dict(train_config), ECGCache(cache_dir)
     torch.manual_seed(config.seed)
-    task = VAETask(VAE(VAEConfig.preset(preset)), cache.split('train'), cache.split('val'), n_val=n_val, kl_scale=kl_scale)
+    extra = {str(Path(d)): ECGCache(d).split('train') for d in unlabelled}
+    data = JoinedSignals(cache.split('train'), *extra.values()) if extra else cache.split('train')
+    task = VAETask(VAE(VAEConfig.preset(preset)), data, cache.split('val'), n_val=n_val, kl_scale=kl_scale)
+    task.task_config['unlabelled'] = [dict(path=d, records=len(s)) for d, s in extra.items()]   # checked on resume
     vae = train(task, config, out_dir, progress=progress, stop_after=stop_after, allow_changes=allow_changes)
     if stop_after is not None and stop_after < config.steps: return vae
     vae.config.scale = latent_scale(vae, cache.split('train')) if scale == 'auto' else float(scale)
