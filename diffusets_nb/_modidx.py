@@ -49,6 +49,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'diffusets_nb.cli._warn': ('cli.html#_warn', 'diffusets_nb/cli.py'),
                                   'diffusets_nb.cli.build_parser': ('cli.html#build_parser', 'diffusets_nb/cli.py'),
                                   'diffusets_nb.cli.cmd_bench': ('cli.html#cmd_bench', 'diffusets_nb/cli.py'),
+                                  'diffusets_nb.cli.cmd_deepfake': ('cli.html#cmd_deepfake', 'diffusets_nb/cli.py'),
                                   'diffusets_nb.cli.cmd_encode': ('cli.html#cmd_encode', 'diffusets_nb/cli.py'),
                                   'diffusets_nb.cli.cmd_evaluate': ('cli.html#cmd_evaluate', 'diffusets_nb/cli.py'),
                                   'diffusets_nb.cli.cmd_export_official': ('cli.html#cmd_export_official', 'diffusets_nb/cli.py'),

@@ -9,8 +9,8 @@ import argparse, contextlib, json, math, os, re, shutil, sys, tempfile, time, wa
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['GENERATED_FILES', 'UsageError', 'writable_dir', 'existing_dir', 'output_folder', 'cmd_phantom', 'cmd_prepare',
-           'run_config', 'cmd_train', 'cmd_save_clip', 'cmd_encode', 'guidance_arg', 'cmd_save_model',
+__all__ = ['GENERATED_FILES', 'UsageError', 'writable_dir', 'existing_dir', 'output_folder', 'cmd_phantom', 'cmd_deepfake',
+           'cmd_prepare', 'run_config', 'cmd_train', 'cmd_save_clip', 'cmd_encode', 'guidance_arg', 'cmd_save_model',
            'write_generated', 'cmd_generate', 'cmd_statements', 'cmd_import_official', 'cmd_export_official',
            'cmd_import_embeddings', 'cmd_evaluate', 'cmd_bench', 'build_parser', 'main']
 
@@ -98,6 +98,19 @@ def cmd_phantom(args):
     out = writable_dir(args.out)
     write_corpus(out, args.n, seed=args.seed, layout=args.layout, chunk=args.chunk, realistic=args.realistic)
     print(f"wrote {args.n} {'realistic ' if args.realistic else ''}phantom records (seed {args.seed}) in the {args.layout} layout to {out}")
+
+# %% ../nbs/14_cli.ipynb #edf0eb5f
+def cmd_deepfake(args):
+    import numpy as np
+    from tqdm.auto import tqdm
+    from diffusets_nb.evaluation import deepfake_ecgs
+    if args.n < 1 or args.chunk < 1: raise ValueError(f"n and chunk must be at least 1; got n={args.n}, chunk={args.chunk}.")
+    if deepfake_ecgs(1) is None: raise ValueError("diffusets deepfake needs the deepfake-ecg package: pip install deepfake-ecg")
+    out, width = writable_dir(args.out), len(str(args.n - 1))
+    for k, lo in enumerate(tqdm(range(0, args.n, args.chunk), desc='deepfake-ecg')):
+        seed = int(np.random.SeedSequence(args.seed, spawn_key=(k,)).generate_state(1)[0])   # one stream per chunk
+        deepfake_ecgs(min(args.chunk, args.n - lo), seed=seed).to_wfdb(out, prefix='deepfake_', start=lo, width=width)
+    print(f"wrote {args.n} DeepFake-ECG records (seed {args.seed}, unlabelled) as WFDB to {out}")
 
 # %% ../nbs/14_cli.ipynb #50dcf9af
 def cmd_prepare(args):
@@ -325,6 +338,9 @@ def _add_data_commands(sub):
     s.add_argument('--layout', choices=('mimic', 'ptbxl'), default='mimic', help='file layout')
     s.add_argument('--seed', type=int, default=0, help='corpus seed'); s.add_argument('--chunk', type=int, default=500, help='records generated at a time')
     s.add_argument('--realistic', action='store_true', help='heart orientation, wave shapes and recording artefacts drawn per record')
+    s = _command(sub, 'deepfake', "write unlabelled DeepFake-ECG records (for the VAE) as a WFDB folder", cmd_deepfake)
+    s.add_argument('--n', type=int, required=True, help='number of records'); s.add_argument('--out', required=True, help='corpus folder')
+    s.add_argument('--seed', type=int, default=0, help='corpus seed'); s.add_argument('--chunk', type=int, default=500, help='records generated at a time')
     s = _command(sub, 'prepare', 'read, resample and cache a MIMIC-IV-ECG, PTB-XL or WFDB corpus', cmd_prepare)
     s.add_argument('root', help='the corpus folder'); s.add_argument('--out', required=True, help='cache folder')
     s.add_argument('--patients-csv', help="MIMIC-IV hosp/patients.csv (default: looked for under ROOT)")
