@@ -103,13 +103,13 @@ def cmd_phantom(args):
 def cmd_deepfake(args):
     import numpy as np
     from tqdm.auto import tqdm
-    from diffusets_nb.evaluation import deepfake_ecgs
+    from diffusets_nb.evaluation import deepfake_generator, deepfake_ecgs
     if args.n < 1 or args.chunk < 1: raise ValueError(f"n and chunk must be at least 1; got n={args.n}, chunk={args.chunk}.")
-    if deepfake_ecgs(1) is None: raise ValueError("diffusets deepfake needs the deepfake-ecg package: pip install deepfake-ecg")
+    if (net := deepfake_generator()) is None: raise ValueError("diffusets deepfake needs the deepfake-ecg package: pip install deepfake-ecg")
     out, width = writable_dir(args.out), len(str(args.n - 1))
     for k, lo in enumerate(tqdm(range(0, args.n, args.chunk), desc='deepfake-ecg')):
         seed = int(np.random.SeedSequence(args.seed, spawn_key=(k,)).generate_state(1)[0])   # one stream per chunk
-        deepfake_ecgs(min(args.chunk, args.n - lo), seed=seed).to_wfdb(out, prefix='deepfake_', start=lo, width=width)
+        deepfake_ecgs(min(args.chunk, args.n - lo), seed=seed, net=net).to_wfdb(out, prefix='deepfake_', start=lo, width=width)
     print(f"wrote {args.n} DeepFake-ECG records (seed {args.seed}, unlabelled) as WFDB to {out}")
 
 # %% ../nbs/14_cli.ipynb #50dcf9af

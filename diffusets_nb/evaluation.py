@@ -34,9 +34,9 @@ __all__ = ['HELDOUT_SEED', 'CHECKED_STATEMENTS', 'UNMEASURED', 'SUMMARY_STATEMEN
            'generate_for', 'adherence_table', 'score_set', 'summarise', 'reference_floors', 'statement_labels', 'auroc',
            'train_classifier', 'predict', 'auroc_table', 'diagnostic', 'load_feature_space', 'feature_space_name',
            'model_text_encoder', 'raw_ecg_features', 'vae_reconstruction', 'authors_figures', 'authors_reference',
-           'curve_entries', 'entries_from_config', 'deepfake_ecgs', 'score_entry', 'score_outside', 'reference_scores',
-           'run_benchmark', 'ablation_comparison', 'markdown_table', 'plot_curve', 'plot_adherence', 'plot_hr',
-           'plot_intervals', 'write_report']
+           'curve_entries', 'entries_from_config', 'deepfake_generator', 'deepfake_ecgs', 'score_entry',
+           'score_outside', 'reference_scores', 'run_benchmark', 'ablation_comparison', 'markdown_table', 'plot_curve',
+           'plot_adherence', 'plot_hr', 'plot_intervals', 'write_report']
 
 # %% ../nbs/13_evaluation.ipynb #d9564511
 HELDOUT_SEED = 2026   # the phantom corpus seed of held-out conditions (the default model trained on seed 0)
@@ -343,15 +343,20 @@ def entries_from_config(cfg:dict)->tuple[list, list]: # (entries on all conditio
 # %% ../nbs/13_evaluation.ipynb #759f3a50
 DEEPFAKE_CHECKPOINT = dict(bytes=42_371_528, sha256='676619cb3b81ed637e5ef93fabd591220d047bc4f5e199ffce930a3affb05cba')  # deepfake-ecg 1.1.2
 
-def deepfake_ecgs(n:int, seed:int=0, batch_size:int=25)->ECGBatch|None: # None when `deepfake-ecg` is not installed
-    "n ECGs from DeepFake-ECG (Thambawita et al. 2021) at 500 Hz in mV, 12 leads (4 derived), seeded."
+def deepfake_generator()->torch.nn.Module|None: # None when `deepfake-ecg` is not installed
+    "DeepFake-ECG's generator (Thambawita et al. 2021), its checkpoint checked (size, SHA-256) before it is read."
     try: import deepfakeecg
     except ImportError: return None
     path = Path(deepfakeecg.__file__).parent/'checkpoints'/'g_stat.pt'
     if path.stat().st_size != DEEPFAKE_CHECKPOINT['bytes'] or file_sha256(path) != DEEPFAKE_CHECKPOINT['sha256']:
         raise ValueError(f"{path} is not the published DeepFake-ECG checkpoint (size or SHA-256 differs); reinstall deepfake-ecg 1.1.2.")
     net = deepfakeecg.Generator()
-    net.load_state_dict(torch.load(path, map_location='cpu', weights_only=True)['stat_dict']); net.eval()   # tensors only
+    net.load_state_dict(torch.load(path, map_location='cpu', weights_only=True)['stat_dict'])   # tensors only
+    return net.eval()
+
+def deepfake_ecgs(n:int, seed:int=0, batch_size:int=25, net=None)->ECGBatch|None: # None when `deepfake-ecg` is not installed
+    "n ECGs from DeepFake-ECG at 500 Hz in mV, 12 leads (4 derived), seeded; `net`: a `deepfake_generator()` to reuse."
+    if net is None and (net := deepfake_generator()) is None: return None
     g, out = torch.Generator().manual_seed(seed), []
     with torch.inference_mode():
         for lo in range(0, n, batch_size):

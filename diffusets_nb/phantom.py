@@ -5,7 +5,7 @@ reports are true by construction, with age and sex wired into the physiology."""
 
 # %% ../nbs/02_phantom.ipynb #1fa8dc87
 from __future__ import annotations
-import json, math, time
+import functools, json, math, time
 import numpy as np
 import pandas as pd
 from scipy.signal import butter, sosfiltfilt
@@ -200,12 +200,16 @@ def _rotation(axis:int, deg:float): # 3×3 rotation about coordinate `axis` (0 X
     r = np.eye(3); r[i, i] = r[j, j] = c; r[i, j], r[j, i] = -s, s
     return r
 
-def patient_wave_vectors(p:dict)->dict:
-    "The wave directions of one record's heart: `WAVE_VECTORS`, or, when realistic, turned as a whole and jittered per wave."
-    if not is_realistic(p): return WAVE_VECTORS
-    rng, turn = np.random.default_rng(int(p['morph_seed'])), _rotation(1, p['rot_h']) @ _rotation(0, p['rot_s'])
+@functools.lru_cache(maxsize=1024)   # every wave table of a record asks for the same heart
+def _turned_vectors(morph_seed:int, rot_h:float, rot_s:float)->dict:
+    rng, turn = np.random.default_rng(morph_seed), _rotation(1, rot_h) @ _rotation(0, rot_s)
     jitter = lambda: _rotation(0, rng.normal(0, 8)) @ _rotation(1, rng.normal(0, 8)) @ _rotation(2, rng.normal(0, 8))
     return {k: turn @ jitter() @ v * rng.lognormal(0, 0.15) for k, v in WAVE_VECTORS.items()}
+
+def patient_wave_vectors(p:dict)->dict: # read-only, like `WAVE_VECTORS`
+    "The wave directions of one record's heart: `WAVE_VECTORS`, or, when realistic, turned as a whole and jittered per wave."
+    if not is_realistic(p): return WAVE_VECTORS
+    return _turned_vectors(int(p['morph_seed']), float(p['rot_h']), float(p['rot_s']))
 
 def feasible_realism(rng, params:dict, tries:int=50)->dict:
     "`sample_realism` drawn until the record's frontal axis is reachable with that heart (about 1 draw in 130 is not)."
