@@ -14,11 +14,13 @@ from .core import *
 from .batch import ECGBatch
 
 # %% auto #0
-__all__ = ['DOWER', 'DOWER12', 'STATEMENTS', 'STATEMENT_KEYS', 'MILD_STATEMENTS', 'PRIOR', 'WAVE_VECTORS', 'ST_VECTORS',
-           'ELECTRODES', 'ELECTRODE_TO_LEADS', 'ROTATED_WAVES', 'LABEL_RULES', 'ST_LEADS', 'PTBXL_SCP_MAP',
-           'summary_statement', 'make_report', 'sample_params', 'sample_conditions', 'sample_realism', 'is_realistic',
-           'patient_wave_vectors', 'feasible_realism', 'electrode_artefacts', 'respiratory_turn', 'render',
-           'findings_from_truth', 'generate', 'simulate', 'write_corpus']
+__all__ = ['DOWER', 'DOWER12', 'STATEMENTS', 'STATEMENT_KEYS', 'MILD_STATEMENTS', 'RARE_STATEMENTS', 'RARE_STATEMENT_KEYS',
+           'REPORT_ORDER', 'PRIOR', 'WAVE_VECTORS', 'ST_VECTORS', 'RARE_VECTORS', 'ELECTRODES', 'ELECTRODE_TO_LEADS',
+           'ROTATED_WAVES', 'LABEL_RULES', 'ST_LEADS', 'RARE_PRIOR', 'AV_BLOCK_STATEMENTS', 'PTBXL_SCP_MAP',
+           'summary_statement', 'make_report', 'sample_params', 'sample_conditions', 'is_enriched', 'sample_realism',
+           'is_realistic', 'patient_wave_vectors', 'feasible_realism', 'electrode_artefacts', 'respiratory_turn',
+           'render', 'findings_from_truth', 'generate', 'simulate', 'extra_qrs_waves', 'paced_qrs', 'enrich',
+           'beat_schedule', 'rare_dipole', 'brugada_st', 'rare_truth', 'rare_form_findings', 'write_corpus']
 
 # %% ../nbs/02_phantom.ipynb #1243e10c
 DOWER = np.array([[ 0.632, -0.235,  0.059],   # I
@@ -41,22 +43,31 @@ STATEMENT_KEYS = dict(zip(STATEMENTS, ('sinus', 'brady', 'tachy', 'afib', 'avb1'
     'low_voltage', 'lvh', 'ste_inferior', 'ste_anterior', 'st_depression', 't_inversion', 'pvc',
     'normal', 'borderline', 'abnormal')))  # statement -> short key used in column names (`flag_<key>`)
 MILD_STATEMENTS = ('Sinus bradycardia', 'Sinus tachycardia', '1st degree A-V block', 'Left axis deviation',
-                   'Right axis deviation', 'Low QRS voltages', 'Premature ventricular complexes')
+                   'Right axis deviation', 'Low QRS voltages', 'Premature ventricular complexes', 'Premature atrial complexes')
+RARE_STATEMENTS = ('Sinus arrhythmia', 'Atrial flutter', 'Paced rhythm', 'Premature atrial complexes',
+    '2nd degree A-V block, Mobitz I (Wenckebach)', '2nd degree A-V block, Mobitz II', '3rd degree A-V block',
+    'Wolff-Parkinson-White pattern', 'Inferior infarct - age undetermined', 'Anterior infarct - age undetermined',
+    'Prolonged QT interval', 'Hyperkalemia', 'Brugada type 1 pattern')   # the enriched phantom's extra statements
+RARE_STATEMENT_KEYS = dict(zip(RARE_STATEMENTS, ('sinus_arrhythmia', 'flutter', 'paced', 'pac', 'avb2_wenckebach',
+    'avb2_mobitz2', 'avb3', 'wpw', 'old_imi', 'old_ami', 'long_qt', 'hyperkalemia', 'brugada')))
+REPORT_ORDER = (*STATEMENTS[:3], 'Sinus arrhythmia', 'Atrial fibrillation', 'Atrial flutter', 'Paced rhythm',
+    'Premature atrial complexes', '1st degree A-V block', *RARE_STATEMENTS[4:8], *STATEMENTS[5:11], *RARE_STATEMENTS[8:10],
+    *STATEMENTS[11:15], *RARE_STATEMENTS[10:], *STATEMENTS[15:])   # every statement, rhythm first, summary last
 
 # %% ../nbs/02_phantom.ipynb #3c12f701
 def summary_statement(findings # the non-summary statements of one record
                      )->str:   # 'Normal ECG', 'Borderline ECG' or 'Abnormal ECG'
-    "The summary statement a set of findings implies."
-    rest = set(findings) - {'Sinus rhythm'}
+    "The summary statement a set of findings implies (sinus arrhythmia is a normal variant)."
+    rest = set(findings) - {'Sinus rhythm', 'Sinus arrhythmia'}
     if not rest: return 'Normal ECG'
     return 'Borderline ECG' if rest <= set(MILD_STATEMENTS) else 'Abnormal ECG'
 
 def make_report(findings # statements in any order, without a summary
-               )->str:   # '|'-joined, in `STATEMENTS` order, summary last
+               )->str:   # '|'-joined, in `REPORT_ORDER`, summary last
     "Order the findings clinically and append the summary."
-    bad = [s for s in findings if s not in STATEMENTS[:-3]]
-    if bad: raise ValueError(f"Unknown or summary statement {bad[0]!r}; use the findings in STATEMENTS[:-3].")
-    return '|'.join(sorted(set(findings), key=STATEMENTS.index) + [summary_statement(findings)])
+    bad = [s for s in findings if s not in REPORT_ORDER[:-3]]
+    if bad: raise ValueError(f"Unknown or summary statement {bad[0]!r}; use the findings in REPORT_ORDER[:-3].")
+    return '|'.join(sorted(set(findings), key=REPORT_ORDER.index) + [summary_statement(findings)])
 
 # %% ../nbs/02_phantom.ipynb #83d11aa9
 def _logistic(x): return 1 / (1 + math.exp(-x))
@@ -152,7 +163,8 @@ def _sample_patient(rng):
 def sample_conditions(n:int,         # number of records
                       seed:int=0,    # corpus seed
                       start:int=0,   # index of the first record (chunked generation)
-                      realistic:bool=False # add the realism settings of `sample_realism` (their own stream)
+                      realistic:bool=False, # add the realism settings of `sample_realism` (their own stream)
+                      enriched:bool=False   # add the rarer conditions of `RARE_STATEMENTS` (`enrich`, their own stream)
                      )->pd.DataFrame: # one row of parameters per record, with `findings` and `report`
     "Draw patients, findings and physiological parameters for records `start … start+n-1` of corpus `seed`."
     if n < 0: raise ValueError(f"n must be a non-negative number of records; got {n}.")
@@ -161,7 +173,8 @@ def sample_conditions(n:int,         # number of records
         rng = _record_rng(seed, i, 0)
         age, sex = _sample_patient(rng)
         findings = _sample_findings(rng, age, sex == 'M')
-        params = sample_params(rng, age, sex, findings)
+        if enriched: findings, params = enrich(_record_rng(seed, i, 3), age, sex, findings)
+        else: params = sample_params(rng, age, sex, findings)
         extra = feasible_realism(_record_rng(seed, i, 2), params) if realistic else {}
         rows.append(dict(index=i, findings=findings, report=make_report(findings), **params, **extra))
     return pd.DataFrame(rows)
@@ -176,6 +189,12 @@ WAVE_VECTORS = dict(  # unit-free dipole directions in Frank (X left, Y feet, Z 
     pvc_lv1=_V(-0.55, 0.55, -0.7), pvc_lv2=_V(-0.45, 0.3, -0.6), f=_V(0.2, 0.4, -0.9))
 ST_VECTORS = dict(inferior=(_V(-0.1, 0.2, 0), 2), anterior=(_V(0.05, 0, -0.2), 7),   # direction, lead it is scaled in
                   depression=(_V(-0.12, -0.08, 0.08), 10))                            # (III, V2, V5 in canonical order)
+RARE_VECTORS = dict(  # the enriched phantom's waves (see Rarer conditions) (Frank X left, Y feet, Z back)
+    p_ectopic=_V(0.3, -0.8, -0.3), flutter=_V(0.0, 0.8, 0.5), paced1=_V(0.55, -0.6, 0.45), paced2=_V(0.45, -0.45, 0.6),
+    spike_a=_V(0.3, 0.6, -0.4), spike_v=_V(0.2, -0.4, 0.9), delta_A=_V(-0.5, 0.4, -0.7) * 0.4, delta_B=_V(0.7, 0.3, 0.5) * 0.4,
+    mi_inferior=_V(0.05, -1.0, 0.1), mi_anterior=_V(-0.1, 0.0, 1.0))
+
+def is_enriched(p:dict)->bool: return bool(p.get('enriched', False))
 
 # %% ../nbs/02_phantom.ipynb #4c8c263f
 ELECTRODES = ('RA', 'LA', 'LL', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6')
@@ -275,11 +294,12 @@ def _scaled_qrs(p:dict):
     "QRS wave table rotated to the target axis and scaled to the target voltage."
     d, lvh = p['qrs'] / 1000, not np.isnan(p['sokolow'])
     waves = _qrs_waves(d, p['bbb']) + ([('lvh', 0.5 * d, 0.1 * d)] if lvh else [])
-    names, mus, sig = zip(*waves)
-    W = patient_wave_vectors(p)
+    extra = extra_qrs_waves(p, d) if is_enriched(p) else []
+    k, (names, mus, sig) = len(waves), zip(*(waves + extra))   # the axis is solved without the extras
+    W = patient_wave_vectors(p) | (_rare_vectors(p) if extra else {})
     vecs = np.stack([W[n] for n in names])
     turn = np.array([n in ROTATED_WAVES for n in names])
-    vecs[turn] = _rotate_z(vecs[turn], _solve_axis(names, sig, p['axis'], W))
+    vecs[turn] = _rotate_z(vecs[turn], _solve_axis(names[:k], sig[:k], p['axis'], W))
     tq = np.arange(-0.03, d + 0.08, 0.001)
     leads = _eval(_table(zip(mus, sig, sig, vecs)), tq) @ DOWER12.T
     limb, sok = np.ptp(leads[:, :6], axis=0).max(), -leads[:, 6].min() + leads[:, 10:12].max()
@@ -302,19 +322,21 @@ def _pvc_table(p:dict, sinus_qrs:dict, qt:float):
 
 def _t_table(p:dict, qrs:dict, qt:float):
     "T (and a small U) wave ending `qt` s after QRS onset; discordant in a block, reversed with T inversion."
-    sr, sl = 0.085 * qt, 0.12 * qt
+    peak = p.get('t_peak', 1.0)   # hyperkalemia: taller, narrower, symmetric
+    sr, sl = (0.085 * qt, 0.12 * qt) if peak == 1.0 else (0.07 * qt, 0.07 * qt)
     tp = qt - 2.45 * sr
-    if p['bbb']:
+    if p['bbb'] or p['rhythm'] == 'paced':
         net = (qrs['v'] * qrs['sl'][:, None]).sum(0)
         v = -1.1 * p['t_amp'] * net / np.linalg.norm(net)
     else: v = p['t_amp'] * (tv := patient_wave_vectors(p)['t']) / np.linalg.norm(tv)
     if p['t_inversion']: v = -v
+    v = v * peak
     return _table([(tp, sl, sr, v)]), _table([(qt + 0.05, 0.035, 0.035, 0.1 * v)]), tp
 
 # %% ../nbs/02_phantom.ipynb #4a63b221
 def _p_table(p:dict):
     "Two-component P wave: right atrium first, left atrium 30 % of the P duration later."
-    if p['rhythm'] == 'af': return _table([])
+    if p['rhythm'] in ('af', 'flutter') or not np.isfinite(p['pr']): return _table([])
     pd_, on, W = p['p_dur'] / 1000, -p['pr'] / 1000, patient_wave_vectors(p)
     tab = _table([(0.35 * pd_, 0.12 * pd_, 0.12 * pd_, p['p_amp'] * W['p_ra']),
                   (0.62 * pd_, 0.13 * pd_, 0.13 * pd_, p['p_amp'] * W['p_la'])])
@@ -336,7 +358,7 @@ def _area(tab): return (tab['v'] * (math.sqrt(math.pi / 2) * (tab['sl'] + tab['s
 def _beat_model(p:dict)->dict:
     "Wave tables of a conducted beat and a PVC, with the ground truth read off the noise-free template."
     qt = p['qtc'] / 1000 * math.sqrt(60 / p['hr'])
-    P, Q = _p_table(p), _scaled_qrs(p)
+    P, Q = _p_table(p), paced_qrs(p) if p['rhythm'] == 'paced' else _scaled_qrs(p)
     T, U, tp = _t_table(p, Q, qt)
     t = np.arange(-0.45, 1.0, 0.001)
     q_on, q_end = _support(Q, t)
@@ -355,7 +377,7 @@ def _beat_model(p:dict)->dict:
                  **{f'st_{l}': a for l, a in zip(LEADS, (full @ DOWER12.T)[0])})
     pvc = _pvc_table(p, Q, qt)
     r_peak = lambda tab: t[np.argmax(np.linalg.norm(_eval(tab, t), axis=1))]
-    return dict(beat=beat, pvc=pvc, st=st, r_peak=r_peak(Q), pvc_r_peak=r_peak({k: v[:2] for k, v in pvc.items()}), qt=qt,
+    return dict(beat=beat, qrst={k: np.concatenate([Q[k], T[k], U[k]]) for k in Q}, pvc=pvc, st=st, r_peak=r_peak(Q), pvc_r_peak=r_peak({k: v[:2] for k, v in pvc.items()}), qt=qt,
                 marks=dict(p_onset=p_on, p_end=p_end, qrs_onset=q_on, qrs_end=q_end, t_end=t_end), truth=truth)
 
 # %% ../nbs/02_phantom.ipynb #298ef02c
@@ -447,14 +469,14 @@ def respiratory_turn(dipole:np.ndarray, p:dict, rng, t:np.ndarray)->np.ndarray:
     return np.stack([np.cos(a) * dipole[0] - np.sin(a) * dipole[1], np.sin(a) * dipole[0] + np.cos(a) * dipole[1], dipole[2]])
 
 # %% ../nbs/02_phantom.ipynb #17ffc82a
-def _record_truth(p, model, onsets, pvc, fs, duration)->dict:
+def _record_truth(p, model, onsets, pvc, fs, duration, normal=None)->dict:
     "RR series, HR and the MIMIC-style fiducials of the first complete conducted beat."
     r = onsets + np.where(pvc, model['pvc_r_peak'], model['r_peak'])
     r = r[(r >= 0) & (r < duration)]
     rr = np.diff(r) * 1000
     m = model['marks']
-    first = 'p_onset' if p['rhythm'] == 'sinus' else 'qrs_onset'
-    full = np.flatnonzero(~pvc & (onsets + m[first] >= 0) & (onsets + m['t_end'] < duration))
+    first = 'p_onset' if np.isfinite(m['p_onset']) else 'qrs_onset'
+    full = np.flatnonzero((~pvc if normal is None else normal) & (onsets + m[first] >= 0) & (onsets + m['t_end'] < duration))
     k = onsets[full[0]] if len(full) else np.nan
     idx = lambda x: float(np.round((k + x) * fs)) if np.isfinite(k + x) else np.nan
     tr = model['truth']
@@ -473,26 +495,43 @@ def render(params,                     # one row of `sample_conditions` (dict or
           )->tuple:                    # (signal (12, T) float32 in mV, ground-truth dict)
     "Render one phantom 12-lead ECG and its ground truth from explicit parameters."
     p, rng = dict(params), np.random.default_rng(seed)
-    model = _beat_model(p)
-    onsets, pvc = _beat_times(p, rng, duration)
+    model, rare = _beat_model(p), is_enriched(p)
+    onsets, kind, p_onsets = beat_schedule(p, rng, duration) if rare else (*_beat_times(p, rng, duration), None)
+    pvc = kind == 'V' if rare else kind
     amp = 1 + 0.04 * np.sin(2 * np.pi * p['resp_hz'] * onsets + rng.uniform(0, 6.3)) + 0.015 * rng.standard_normal(len(onsets))
     t = np.arange(int(round(duration * fs))) / fs
     dipole = np.zeros((3, len(t)))
-    _accumulate(dipole, onsets[~pvc], model['beat'], amp[~pvc], fs)
-    _accumulate(dipole, onsets[pvc], model['pvc'], amp[pvc], fs)
-    _add_st(dipole, onsets[~pvc], model['st'], fs)
+    if rare: rare_dipole(dipole, p, model, onsets, kind, p_onsets, amp, t, fs)
+    else:
+        _accumulate(dipole, onsets[~pvc], model['beat'], amp[~pvc], fs)
+        _accumulate(dipole, onsets[pvc], model['pvc'], amp[pvc], fs)
+        _add_st(dipole, onsets[~pvc], model['st'], fs)
     if p['rhythm'] == 'af': dipole += _f_waves(p, rng, t)
     if is_realistic(p): dipole = respiratory_turn(dipole, p, rng, t)
     eight = DOWER @ dipole + _wander_and_noise(p, rng, t)
+    if rare and p['brugada_mv']: eight[2:4] += brugada_st(p, model, onsets[kind != 'V'], t)
     if is_realistic(p): eight += ELECTRODE_TO_LEADS @ electrode_artefacts(p, rng, t, fs)
     signal = derive_limb_leads(eight).astype(np.float32)
-    return signal, _record_truth(p, model, onsets, pvc, fs, duration)
+    truth = _record_truth(p, model, onsets, pvc, fs, duration, kind == 'N' if rare else None)
+    return signal, truth | (rare_truth(p, model, onsets, kind, duration) if rare else {})
 
 # %% ../nbs/02_phantom.ipynb #1a5f316d
 LABEL_RULES = dict(brady_hr=60, tachy_hr=100, avb1_pr_ms=200, bbb_qrs_ms=120, lad_axis=-30, rad_axis=90,
-                   low_voltage_mv=0.5, lvh_sokolow_mv=3.5, st_mv=0.1)  # the thresholds behind each statement
+                   low_voltage_mv=0.5, lvh_sokolow_mv=3.5, st_mv=0.1, sinus_arrhythmia_ms=120, long_qtc_ms=460)  # the thresholds behind each statement
 ST_LEADS = dict(inferior=('II', 'III', 'aVF'), anterior=('V1', 'V2', 'V3', 'V4'),
                 depression=('I', 'II', 'aVL', 'aVF', 'V4', 'V5', 'V6'))  # two leads of a group make the finding
+
+def _qrs_findings(p:dict, truth:dict)->list: # BBB, axis, voltage and ST statements of a conducted QRS
+    R, f = LABEL_RULES, []
+    if truth['qrs_ms'] >= R['bbb_qrs_ms'] and p['bbb']: f.append(f"{dict(LBBB='Left', RBBB='Right')[p['bbb']]} bundle branch block")
+    if truth['axis_deg'] < R['lad_axis']: f.append('Left axis deviation')
+    elif truth['axis_deg'] > R['rad_axis']: f.append('Right axis deviation')
+    if truth['sokolow_mv'] >= R['lvh_sokolow_mv']: f.append('Left ventricular hypertrophy')
+    if max(truth[f'qrs_amp_{l}'] for l in LIMB_LEADS) < R['low_voltage_mv']: f.append('Low QRS voltages')
+    own_st = p['bbb'] or p.get('delta_ms') or p.get('mi') or p.get('brugada_mv') or p.get('t_peak', 1.0) > 1   # secondary ST-T
+    st = '' if own_st else _st_finding(truth)
+    if st: f.append({'inferior': 'ST elevation, inferior', 'anterior': 'ST elevation, anterior', 'depression': 'ST depression'}[st])
+    return f
 
 def _st_finding(truth:dict)->str: # '', 'inferior', 'anterior' or 'depression' from the ST levels
     count = lambda leads, sign: sum(sign * truth[f'st_{l}'] >= LABEL_RULES['st_mv'] for l in leads)
@@ -501,43 +540,40 @@ def _st_finding(truth:dict)->str: # '', 'inferior', 'anterior' or 'depression' f
     return 'depression' if count(ST_LEADS['depression'], -1) >= 2 else ''
 
 # %% ../nbs/02_phantom.ipynb #2dd352ea
-def findings_from_truth(p:dict,     # the record's parameters (rhythm, bbb, st, t_inversion)
+def findings_from_truth(p:dict,     # the record's parameters (rhythm, bbb, st, t_inversion; the rarer conditions')
                         truth:dict  # the record's ground truth (`render`'s second output)
-                       )->list:     # the statements, in `STATEMENTS` order, without the summary
+                       )->list:     # the statements, in `REPORT_ORDER`, without the summary
     "The findings the thresholds in `LABEL_RULES` give for a record's ground truth."
-    R, hr, f = LABEL_RULES, truth['hr'], []
-    if p['rhythm'] == 'af': f.append('Atrial fibrillation')
+    R, hr, f, rhythm, block = LABEL_RULES, truth['hr'], [], p['rhythm'], p.get('av_block', '')
+    if rhythm in ('af', 'flutter', 'paced'): f.append(dict(af='Atrial fibrillation', flutter='Atrial flutter', paced='Paced rhythm')[rhythm])
+    elif block: f += [AV_BLOCK_STATEMENTS[block]] + (['Sinus rhythm'] if block != 'complete' else [])
     else: f.append('Sinus bradycardia' if hr < R['brady_hr'] else 'Sinus tachycardia' if hr > R['tachy_hr'] else 'Sinus rhythm')
-    if p['rhythm'] != 'af' and truth['pr_ms'] > R['avb1_pr_ms']: f.append('1st degree A-V block')
-    if truth['qrs_ms'] >= R['bbb_qrs_ms'] and p['bbb']: f.append(f"{dict(LBBB='Left', RBBB='Right')[p['bbb']]} bundle branch block")
-    if truth['axis_deg'] < R['lad_axis']: f.append('Left axis deviation')
-    elif truth['axis_deg'] > R['rad_axis']: f.append('Right axis deviation')
-    if truth['sokolow_mv'] >= R['lvh_sokolow_mv']: f.append('Left ventricular hypertrophy')
-    if max(truth[f'qrs_amp_{l}'] for l in LIMB_LEADS) < R['low_voltage_mv']: f.append('Low QRS voltages')
-    st = '' if p['bbb'] else _st_finding(truth)   # a block's secondary ST-T change is part of the block
-    if st: f.append({'inferior': 'ST elevation, inferior', 'anterior': 'ST elevation, anterior', 'depression': 'ST depression'}[st])
+    if rhythm == 'sinus' and not block and truth.get('nn_range_ms', 0) > R['sinus_arrhythmia_ms']: f.append('Sinus arrhythmia')
+    if rhythm == 'sinus' and not block and not p.get('delta_ms') and truth['pr_ms'] > R['avb1_pr_ms']: f.append('1st degree A-V block')
+    if rhythm != 'paced': f += _qrs_findings(p, truth)
     if p['t_inversion']: f.append('T wave inversion')
     if truth['n_pvc']: f.append('Premature ventricular complexes')
-    return sorted(f, key=STATEMENTS.index)
+    return sorted(f + (rare_form_findings(p, truth) if is_enriched(p) else []), key=REPORT_ORDER.index)
 
 # %% ../nbs/02_phantom.ipynb #10e320f9
-def _flags(reports)->pd.DataFrame:
-    sets = [set(r.split('|')) for r in reports]
-    return pd.DataFrame({f'flag_{k}': [s in x for x in sets] for s, k in STATEMENT_KEYS.items()})
+def _flags(reports, enriched:bool=False)->pd.DataFrame:
+    sets, keys = [set(r.split('|')) for r in reports], STATEMENT_KEYS | (RARE_STATEMENT_KEYS if enriched else {})
+    return pd.DataFrame({f'flag_{k}': [s in x for x in sets] for s, k in keys.items()})
 
 def generate(n:int,               # number of records (at least 1)
              seed:int=0,          # corpus seed: same seed, bit-identical corpus
              fs:float=FS_RAW,     # sampling rate in Hz
              start:int=0,         # index of the first record; record i depends only on (seed, i)
              progress:bool=False, # show a tqdm bar
-             realistic:bool=False # heart orientation, wave shapes and artefacts drawn per record (`sample_realism`)
+             realistic:bool=False, # heart orientation, wave shapes and artefacts drawn per record (`sample_realism`)
+             enriched:bool=False   # the rarer conditions of `RARE_STATEMENTS` too (`enrich`)
             )->ECGBatch:
     "Generate phantom records `start … start+n-1` of corpus `seed` as an `ECGBatch` with ground truth in `meta`."
     if n < 1: raise ValueError(f"n must be at least 1 record; got {n}.")
-    cond = sample_conditions(n, seed, start, realistic).rename(columns=dict(index='record', hr='hr_target'))
+    cond = sample_conditions(n, seed, start, realistic, enriched).rename(columns=dict(index='record', hr='hr_target'))
     rows = tqdm(cond.to_dict('records'), desc='phantom', disable=not progress)
     sigs, truth = zip(*[render(p | dict(hr=p['hr_target']), fs, _record_rng(seed, p['record'], 1)) for p in rows])
-    meta = pd.concat([cond.drop(columns=['findings']), pd.DataFrame(list(truth)), _flags(cond.report)], axis=1)
+    meta = pd.concat([cond.drop(columns=['findings']), pd.DataFrame(list(truth)), _flags(cond.report, enriched)], axis=1)
     return ECGBatch(np.stack(sigs), fs, report=list(cond.report), age=cond.age.to_numpy(), sex=list(cond.sex),
                     hr=meta.hr.to_numpy(), source_id=[f'phantom-{seed}-{i}' for i in cond.record], meta=meta)
 
@@ -587,6 +623,219 @@ def simulate(hr:float=70.,          # heart rate in bpm (30–200)
     report = make_report(findings_from_truth(p, truth))
     return ECGBatch(sig[None], fs, [report], [p['age']], [p['sex']], [truth['hr']], [f'simulate-{seed}'], pd.DataFrame([p | truth]))
 
+# %% ../nbs/02_phantom.ipynb #77470b76
+RARE_PRIOR = {  # statement -> chance per record in the enriched corpus (about 10× clinical rates), by (age, male)
+    'Atrial flutter':                    lambda age, male: _logistic(-3.8 + 0.05 * (age - 65) + 0.9 * male),
+    'Paced rhythm':                      lambda age, male: _logistic(-3.7 + 0.07 * (age - 70) + 0.3 * male),
+    '2nd degree A-V block, Mobitz I (Wenckebach)': lambda age, male: 0.02 + 0.005 * male,
+    '2nd degree A-V block, Mobitz II':   lambda age, male: float(np.clip(0.015 + 0.0006 * (age - 60), 0.005, 0.04)),
+    '3rd degree A-V block':              lambda age, male: float(np.clip(0.02 + 0.0008 * (age - 60), 0.005, 0.05)),
+    'Premature atrial complexes':        lambda age, male: float(np.clip(0.03 + 0.001 * (age - 50), 0.01, 0.08)),
+    'Sinus arrhythmia':                  lambda age, male: float(np.clip(0.12 - 0.0015 * (age - 20), 0.03, 0.12)),
+    'Wolff-Parkinson-White pattern':     lambda age, male: float(np.clip(0.04 - 0.0004 * (age - 20), 0.01, 0.04)) * (1.4 if male else 1.0),
+    'Inferior infarct - age undetermined': lambda age, male: float(np.clip(0.02 + 0.0008 * (age - 55) + 0.015 * male, 0.005, 0.07)),
+    'Anterior infarct - age undetermined': lambda age, male: float(np.clip(0.02 + 0.0008 * (age - 55) + 0.015 * male, 0.005, 0.07)),
+    'Prolonged QT interval':             lambda age, male: float(np.clip(0.03 + 0.0004 * (age - 50), 0.02, 0.05)) * (0.7 if male else 1.3),
+    'Hyperkalemia':                      lambda age, male: float(np.clip(0.025 + 0.0005 * (age - 60), 0.01, 0.05)),
+    'Brugada type 1 pattern':            lambda age, male: (0.045 if male else 0.005) * (1.0 if 25 <= age <= 60 else 0.4),
+}
+AV_BLOCK_STATEMENTS = dict(wenckebach='2nd degree A-V block, Mobitz I (Wenckebach)', mobitz2='2nd degree A-V block, Mobitz II',
+                           complete='3rd degree A-V block')
+
+# %% ../nbs/02_phantom.ipynb #0841b146
+_RARE_RHYTHMS = ('Atrial flutter', 'Paced rhythm', '3rd degree A-V block', '2nd degree A-V block, Mobitz II',
+                 '2nd degree A-V block, Mobitz I (Wenckebach)')
+_RARE_FORMS = RARE_STATEMENTS[7:]   # WPW, the two old infarcts, long QT, hyperkalemia, Brugada
+_BBB = {'Left bundle branch block', 'Right bundle branch block'}
+_AXES, _STS_ = {'Left axis deviation', 'Right axis deviation'}, {'ST elevation, inferior', 'ST elevation, anterior', 'ST depression'}
+_HIDES = {  # base findings a rarer condition replaces or makes unreadable
+    'rhythm': {'Sinus rhythm', 'Sinus bradycardia', 'Sinus tachycardia', 'Atrial fibrillation', '1st degree A-V block',
+               'Premature ventricular complexes'},
+    'Paced rhythm': _BBB | _AXES | _STS_ | {'Left ventricular hypertrophy', 'Low QRS voltages', 'T wave inversion'},
+    'Wolff-Parkinson-White pattern': _BBB | _AXES | _STS_ | {'1st degree A-V block', 'Left ventricular hypertrophy', 'T wave inversion'},
+    'Inferior infarct - age undetermined': _BBB | _AXES | _STS_, 'Anterior infarct - age undetermined': _BBB | _AXES | _STS_,
+    'Prolonged QT interval': _BBB, 'Hyperkalemia': _BBB | _STS_ | {'T wave inversion', 'Left ventricular hypertrophy'},
+    'Brugada type 1 pattern': _BBB | _STS_ | {'T wave inversion'}}
+
+def _sample_rare_findings(rng, age:float, male:bool, findings:list)->set:
+    "Add at most one rarer rhythm and one rarer form (and PACs or sinus arrhythmia) to a patient's findings."
+    f, chance = set(findings), lambda s: rng.random() < RARE_PRIOR[s](age, male)
+    rhythm = next(filter(chance, _RARE_RHYTHMS), None)
+    if rhythm:
+        f = f - _HIDES['rhythm'] - _HIDES.get(rhythm, set()) | {rhythm} | ({'Sinus rhythm'} if rhythm.startswith('2nd') else set())
+    elif 'Atrial fibrillation' not in f:
+        if chance('Premature atrial complexes'): f.add('Premature atrial complexes')
+        if 'Sinus tachycardia' not in f and chance('Sinus arrhythmia'): f.add('Sinus arrhythmia')
+    form = next(filter(chance, _RARE_FORMS), None)
+    if rhythm == 'Paced rhythm' or (form == _RARE_FORMS[0] and (rhythm or 'Atrial fibrillation' in f)): form = None
+    return f - _HIDES[form] | {form} if form else f
+
+# %% ../nbs/02_phantom.ipynb #c77bd663
+def _rare_params(rng, p:dict, f:set)->dict:
+    "The parameters that realise the rarer findings `f` on top of the base parameters `p`."
+    tn = lambda mu, sd, lo, hi: float(np.clip(rng.normal(mu, sd), lo, hi))
+    q = dict(enriched=True, av_block='', atrial_hr=np.nan, av_group=int(rng.choice([3, 4, 4, 5])), pr_step=rng.uniform(60, 110),
+             pacs=0, pac_coupling=rng.uniform(0.6, 0.75), fl_hz=rng.uniform(4.2, 5.5), fl_block=int(rng.choice([2, 2, 4, 0])),
+             fl_amp=rng.uniform(0.1, 0.2), pace_mv=rng.uniform(1, 3), mi='', mi_size=rng.uniform(0.6, 1.0), delta_ms=0.,
+             delta_type=str(rng.choice(['A', 'B'])), t_peak=1.0, brugada_mv=0.,
+             rsa=min(p['rsa'], 40 * p['hr'] / 60000),   # RR swings below ±40 ms unless sinus arrhythmia
+             qtc=min(p['qtc'], 430.) if not p['bbb'] else p['qtc'])   # clear of the long-QT rule
+    has = f.__contains__
+    if has('Sinus arrhythmia'): q['rsa'] = rng.uniform(100, 160) * p['hr'] / 60000
+    if has('Premature atrial complexes'):   # early beats raise the mean rate: keep it clear of the rate thresholds
+        q.update(pacs=int(rng.choice([1, 1, 2])), hr=min(p['hr'], 52. if has('Sinus bradycardia') else 90. if has('Sinus rhythm') else 1e3))
+    if has('Atrial flutter'): q.update(rhythm='flutter', pr=np.nan, hr=60 * q['fl_hz'] / (q['fl_block'] or 3), qtc=min(q['qtc'], 415.))
+    if has('Paced rhythm'): q.update(rhythm='paced', hr=tn(70, 5, 60, 80), pr=rng.uniform(150, 200), qrs=rng.uniform(140, 180), rsa=0.)
+    for block, s in AV_BLOCK_STATEMENTS.items():
+        if not has(s): continue
+        g, ahr = (q['av_group'] if block == 'wenckebach' else int(rng.choice([2, 3, 4]))), tn(80, 8, 65, 95)
+        q.update(av_block=block, av_group=g, qtc=min(q['qtc'], 415.), atrial_hr=ahr, hr=rng.uniform(35, 50) if block == 'complete' else ahr * (g - 1) / g,
+                 pr=np.nan if block == 'complete' else rng.uniform(160, 200) if block == 'wenckebach' else tn(170, 12, 140, 195))
+    return _form_params(rng, p, q, f)
+
+# %% ../nbs/02_phantom.ipynb #6ece8b5c
+def _form_params(rng, p:dict, q:dict, f:set)->dict:
+    "`q` with the parameters of a rarer QRS-T form: pre-excitation, an old infarct, long QT, hyperkalemia or Brugada."
+    tn, has = lambda mu, sd, lo, hi: float(np.clip(rng.normal(mu, sd), lo, hi)), f.__contains__
+    if has('Wolff-Parkinson-White pattern'): q.update(pr=rng.uniform(85, 115), delta_ms=rng.uniform(35, 60), axis=tn(45, 20, -10, 75))
+    for region in ('inferior', 'anterior'):
+        if has(f'{region.title()} infarct - age undetermined'):   # an inferior scar turns the axis leftward
+            q.update(mi=region, axis=tn(65, 8, 50, 80), mi_size=rng.uniform(0.5, 0.7) if region == 'inferior' else q['mi_size'])
+    if has('Prolonged QT interval'): q['qtc'] = rng.uniform(485, 560)
+    if has('Hyperkalemia'):
+        q.update(t_peak=rng.uniform(2.0, 3.0), qtc=tn(400, 12, 370, 430))
+        if rng.random() < 0.4: q.update(qrs=rng.uniform(115, 150), p_amp=0.4 * p['p_amp'], p_dur=min(1.25 * p['p_dur'], 130.))
+    if has('Brugada type 1 pattern'): q['brugada_mv'] = rng.uniform(0.25, 0.5)
+    return q
+
+# %% ../nbs/02_phantom.ipynb #1f3c2de8
+def _rare_vectors(p:dict)->dict: # `RARE_VECTORS` with the record's scar size applied
+    return RARE_VECTORS | ({f"mi_{p['mi']}": RARE_VECTORS[f"mi_{p['mi']}"] * p['mi_size']} if p.get('mi') else {})
+
+def extra_qrs_waves(p:dict, d:float)->list: # (name, centre s, sigma s) like `_qrs_waves`; [] for most records
+    "The early QRS forces an accessory pathway (a delta wave) or an old infarct (forces away from the scar) adds."
+    w = []
+    if p.get('delta_ms'): s = p['delta_ms'] / 1000; w.append((f"delta_{p['delta_type']}", -0.1 * s, 0.45 * s))
+    if p.get('mi'): w.append((f"mi_{p['mi']}", 0.2 * d, 0.11 * d))
+    return w
+
+def paced_qrs(p:dict)->dict:
+    "A ventricular-paced QRS table: a wide beat spreading from the RV apex, scaled to `qrs_amp` (`rare_dipole` adds the spikes)."
+    d, W, t = p['qrs'] / 1000 / 0.955, RARE_VECTORS, np.arange(-0.02, 0.3, 0.001)   # the 5 % support is 4.5 % short
+    q = _table([(0.3 * d, 0.12 * d, 0.12 * d, W['paced1']), (0.68 * d, 0.12 * d, 0.12 * d, W['paced2'])])
+    q['v'] *= p['qrs_amp'] / np.ptp(_eval(q, t) @ DOWER12[:6].T, axis=0).max()
+    q['mu'] -= _support(q, t)[0]
+    return q
+
+# %% ../nbs/02_phantom.ipynb #3a49ebce
+def enrich(rng,            # the record's own generator (stream 3)
+           age:float, sex:str,
+           findings:list   # the base findings of `_sample_findings`
+          )->tuple:        # (findings in `REPORT_ORDER`, parameters for `render`)
+    "Add the rarer conditions to one record: findings drawn from `RARE_PRIOR`, then the parameters realising them."
+    for _ in range(20):
+        f = _sample_rare_findings(rng, age, sex == 'M', findings)
+        base = sample_params(rng, age, sex, [s for s in f if s in STATEMENTS])
+        p = base | _rare_params(rng, base, f)
+        try: axis = _beat_model(p)['truth']['axis_deg']
+        except ValueError: continue   # a frontal axis out of reach for this heart
+        if p['mi'] or p['delta_ms']:   # a scar or a delta wave turns the axis: state the axis it ends up with
+            R = LABEL_RULES
+            f = f - _AXES | ({'Left axis deviation'} if axis < R['lad_axis'] else {'Right axis deviation'} if axis > R['rad_axis'] else set())
+        return sorted(f, key=REPORT_ORDER.index), p
+    raise ValueError(f"No enriched record could be drawn for age {age} and sex {sex}.")
+
+# %% ../nbs/02_phantom.ipynb #0eb04dbf
+def _insert_pacs(p:dict, rng, t:np.ndarray, kind:np.ndarray, dur:float)->tuple:
+    "Make `pacs` sinus beats premature ('A'); the sinus node resets, so every later beat moves earlier with it."
+    t, kind = t.copy(), kind.copy()
+    for _ in range(p['pacs']):
+        calm = (kind == 'N') & np.r_[False, kind[:-1] == 'N'] & np.r_[kind[1:] == 'N', False]
+        cand = np.flatnonzero(calm & (t > 1.0) & (t < dur - 1.0))
+        if not len(cand): break
+        k = rng.choice(cand)
+        t[k:] -= (1 - p['pac_coupling']) * (t[k] - t[k - 1]); kind[k] = 'A'
+    return t, kind
+
+# %% ../nbs/02_phantom.ipynb #e1819874
+def beat_schedule(p:dict, rng, dur:float)->tuple: # (onsets s, kind per beat, free P onsets or None)
+    "The beats of an enriched record: kinds 'N' (conducted or paced), 'V' (PVC), 'A' (PAC); P onsets of its own in AV block."
+    N = lambda t: (t, np.full(len(t), 'N'))
+    if p['rhythm'] == 'flutter':  # every 2nd or 4th flutter wave conducted, or a variable 2–4
+        n = int((dur + 4) * p['fl_hz']) + 4
+        blocks = np.full(n, p['fl_block']) if p['fl_block'] else rng.choice([2, 3, 4], n)
+        t = -rng.uniform(0.5, 1.5) + np.r_[0., np.cumsum(blocks[:-1])] / p['fl_hz']
+        return (*N(t[t < dur + 0.5]), None)
+    if p['rhythm'] == 'paced':
+        rr = 60 / p['hr']; t = -rng.uniform(0.5, 1.5) * rr + rr * np.arange(int((dur + 2) / rr) + 2)
+        return (*N(t[t < dur + 0.5]), None)
+    if p['av_block']:
+        atria = _beat_times(p | dict(hr=p['atrial_hr'], pvcs=0), rng, dur)[0]
+        if p['av_block'] == 'complete': return (*N(_beat_times(p | dict(rsa=0., pvcs=0), rng, dur)[0]), atria)
+        g = p['av_group']; k = (np.arange(len(atria)) + rng.integers(g)) % g   # position in the Wenckebach or Mobitz group
+        pr = p['pr'] + p['pr_step'] * (2 - 2 * 0.5 ** k) * (p['av_block'] == 'wenckebach')   # ms, by position
+        return (*N(atria[k < g - 1] + pr[k < g - 1] / 1000), atria)
+    t, pvc = _beat_times(p, rng, dur)
+    t, kind = _insert_pacs(p, rng, t, np.where(pvc, 'V', 'N'), dur)
+    more = t[-1] + 60 / p['hr'] * np.arange(1, int(p['pacs'] * 0.5 * p['hr'] / 60) + 2)   # the pause PACs left at the end
+    return np.r_[t, more], np.r_[kind, np.full(len(more), 'N')], None
+
+# %% ../nbs/02_phantom.ipynb #9e2bc91b
+def _flutter_waves(p:dict, t:np.ndarray, onsets:np.ndarray)->np.ndarray:
+    "Sawtooth flutter waves (3, T) at `fl_hz`, locked to the conducted QRS; slow fall and quick rise, `fl_amp` p-p in lead II."
+    from scipy.signal import sawtooth
+    v = RARE_VECTORS['flutter'] / (DOWER12[1] @ RARE_VECTORS['flutter']) * p['fl_amp'] / 2
+    return np.outer(v, -sawtooth(2 * np.pi * p['fl_hz'] * (t - onsets[0] + 0.23), 0.8))
+
+def _pac_table(p:dict, model:dict)->dict:
+    "A premature atrial beat: an ectopic low-atrial P (negative in the inferior leads), then the normal QRS-T."
+    d = 0.8 * p['p_dur'] / 1000
+    P = _table([(0.5 * d, 0.2 * d, 0.2 * d, 1.2 * p['p_amp'] * RARE_VECTORS['p_ectopic'])])
+    P['mu'] -= min(p['pr'], 180) / 1000 + _support(P, np.arange(-0.1, 0.2, 0.001))[0]
+    return {k: np.concatenate([P[k], model['qrst'][k]]) for k in P}
+
+def rare_dipole(out:np.ndarray, p:dict, model:dict, onsets, kind, p_onsets, amp, t:np.ndarray, fs:float):
+    "Add an enriched record's beats, free P waves, pacing spikes and flutter waves into the dipole `out` (3, T), in place."
+    N, A, V = kind == 'N', kind == 'A', kind == 'V'
+    _accumulate(out, onsets[N], model['qrst'] if p_onsets is not None else model['beat'], amp[N], fs)
+    _accumulate(out, onsets[A], _pac_table(p, model), amp[A], fs)
+    _accumulate(out, onsets[V], model['pvc'], amp[V], fs)
+    _add_st(out, onsets[~V], model['st'], fs)
+    if p_onsets is not None: _accumulate(out, p_onsets, _p_table(p | dict(pr=0.)), np.ones(len(p_onsets)), fs)
+    if p['rhythm'] == 'paced':   # the atrial spike before each P wave, the ventricular one before each QRS
+        for at, v, size in ((-p['pr'] / 1000 - 0.004, 'spike_a', 0.5), (-0.002, 'spike_v', 1.0)):
+            spike = _table([(0., 0.0015, 0.0015, RARE_VECTORS[v] / np.linalg.norm(RARE_VECTORS[v]) * size * p['pace_mv'])])
+            _accumulate(out, onsets + at, spike, np.ones(len(onsets)), fs)
+    if p['rhythm'] == 'flutter': out += _flutter_waves(p, t, onsets)
+
+# %% ../nbs/02_phantom.ipynb #80d41ef9
+def brugada_st(p:dict, model:dict, onsets, t:np.ndarray)->np.ndarray: # (2, T) in mV, added to V1 and V2
+    "Coved ST elevation from the J point, sloping down into a negative T, in V1–V2: a near-field RVOT signal the dipole misses."
+    j, tp = model['st']['j'], model['st']['tp']
+    x = t[None] - np.asarray(onsets)[:, None] - j
+    coved = 0.5 * (1 + np.tanh(x / 0.008)) * np.exp(-np.clip(x, 0, None) / 0.11)
+    shape = p['brugada_mv'] * (coved - np.exp(-0.5 * ((x - (tp - j)) / 0.05) ** 2)).sum(0)
+    return np.stack([shape, 0.85 * shape])
+
+def rare_truth(p:dict, model:dict, onsets, kind, duration:float)->dict:
+    "The enriched record's extra truth: PAC count and the range of its normal-to-normal RR intervals (ms)."
+    r = onsets + model['r_peak']; inside = (r >= 0) & (r < duration)
+    nn = (kind[:-1] == 'N') & (kind[1:] == 'N') & inside[:-1] & inside[1:]
+    rr = np.diff(r)[nn] * 1000
+    return dict(n_pac=int((kind[inside] == 'A').sum()), nn_range_ms=float(np.ptp(rr)) if len(rr) > 1 else 0.)
+
+def rare_form_findings(p:dict, truth:dict)->list:
+    "PACs, pre-excitation, old infarcts, long QT, hyperkalemia and Brugada: the statements `findings_from_truth` adds."
+    R, f = LABEL_RULES, []
+    if truth.get('n_pac'): f.append('Premature atrial complexes')
+    if p.get('delta_ms'): f.append('Wolff-Parkinson-White pattern')
+    if p.get('mi'): f.append(f"{p['mi'].title()} infarct - age undetermined")
+    narrow = truth['qrs_ms'] < R['bbb_qrs_ms'] and p['rhythm'] != 'paced' and not p.get('delta_ms')
+    if is_enriched(p) and narrow and truth['qtc_ms'] >= R['long_qtc_ms']: f.append('Prolonged QT interval')
+    if p.get('t_peak', 1.0) > 1: f.append('Hyperkalemia')
+    if p.get('brugada_mv'): f.append('Brugada type 1 pattern')
+    return f
+
 # %% ../nbs/02_phantom.ipynb #8cd24c08
 PTBXL_SCP_MAP = {'ST elevation, inferior': 'INJIN', 'ST elevation, anterior': 'INJAS'}  # phantom wording -> SCP code
 
@@ -600,16 +849,17 @@ def write_corpus(root,                 # folder to write (created if needed)
                  layout:str='mimic',   # 'mimic' (MIMIC-IV-ECG) or 'ptbxl'
                  chunk:int=500,        # records generated and written at a time
                  progress:bool=True,   # show a tqdm bar
-                 realistic:bool=False): # realistic hearts and artefacts (see `generate`)
+                 realistic:bool=False,  # realistic hearts and artefacts (see `generate`)
+                 enriched:bool=False):  # the rarer conditions too (MIMIC layout only; see `generate`)
     "Generate a phantom corpus and write it in the MIMIC-IV-ECG or PTB-XL layout, with `phantom_truth.parquet`."
     from diffusets_nb.data import write_mimic, write_ptbxl
     from pathlib import Path
-    import os
     if layout not in ('mimic', 'ptbxl'): raise ValueError(f"layout must be 'mimic' or 'ptbxl'; got {layout!r}.")
+    if enriched and layout != 'mimic': raise ValueError("PTB-XL's SCP codes have no hyperkalemia or Brugada statement; write an enriched corpus with layout='mimic'.")
     if n < 1 or chunk < 1: raise ValueError(f"n and chunk must be at least 1; got n={n}, chunk={chunk}.")
     root, truth = Path(root), []
     for start in tqdm(range(0, n, chunk), desc=f'phantom → {layout}', disable=not progress):
-        batch = generate(min(chunk, n - start), seed, start=start, realistic=realistic)
+        batch = generate(min(chunk, n - start), seed, start=start, realistic=realistic, enriched=enriched)
         if layout == 'mimic': write_mimic(root, batch, start_index=start)
         else: write_ptbxl(root, batch, start_index=start, scp_map=PTBXL_SCP_MAP)
         truth.append(batch.conditions().assign(source_id=_source_ids(layout, start, len(batch)), phantom_id=batch.source_id))
