@@ -10,6 +10,9 @@ to), on clean and on realistic phantom records of the held-out seed, beside the 
 
 Usage: python scripts/vae_realism.py --runs phantom realistic --n 4000 --steps 3000 --out bench/realism
        python scripts/vae_realism.py --runs realistic+deepfake --n 12000 --steps 5400 --tag '12,000 + 12,000 records'
+       python scripts/vae_realism.py --runs realistic+deepfake --n 24000 --steps 8000 --enriched --tag 'enriched, 24,000 + 24,000 records'
+Chunks of 2,000 records: the DeepFake-ECG records of a run with more than 2,000 differ from the first runs' (one seed
+per chunk, as `diffusets deepfake`); the phantom records are the same in any chunking.
 """
 from __future__ import annotations
 import argparse, json, sys, time
@@ -19,7 +22,7 @@ import torch
 from diffusets_nb.core import LEADS, atomic_write
 from diffusets_nb.data import open_corpus, load_all, resample
 from diffusets_nb.phantom import generate
-from diffusets_nb.evaluation import HELDOUT_SEED, deepfake_ecgs
+from diffusets_nb.evaluation import HELDOUT_SEED, deepfake_ecgs, deepfake_generator
 from diffusets_nb.vae import VAE, VAEConfig
 from diffusets_nb.train import VAETask, TrainConfig, train, reconstruct, r2_per_lead, r2_pooled, load_trained
 
@@ -39,12 +42,15 @@ def real_records(root:Path)->np.ndarray:
     b = load_all(open_corpus(root), n_samples=None)
     return model_rate(b[[i for i, s in enumerate(b.source_id) if not s.endswith('.dcm')]])
 
-def training_set(run:str, n:int)->np.ndarray:
-    parts = [model_rate(generate(n, seed=0, realistic=run.startswith('realistic'), progress=True))]
+def training_set(run:str, n:int, enriched:bool=False, chunk:int=2000)->np.ndarray:
+    "The run's records at the model rate, made `chunk` at a time (24,000 + 24,000 records stay within memory)."
+    realistic, lows = run.startswith('realistic'), range(0, n, chunk)
+    parts = [model_rate(generate(min(chunk, n - lo), seed=0, start=lo, realistic=realistic, enriched=enriched)) for lo in lows]
     if run.endswith('+deepfake'):
-        fake = deepfake_ecgs(n, seed=0)
-        if fake is None: raise ValueError("deepfake-ecg is not installed: pip install deepfake-ecg")
-        parts.append(model_rate(fake))
+        if (net := deepfake_generator()) is None: raise ValueError("deepfake-ecg is not installed: pip install deepfake-ecg")
+        for k, lo in enumerate(lows):   # one seed per chunk, as `diffusets deepfake`
+            seed = int(np.random.SeedSequence(0, spawn_key=(k,)).generate_state(1)[0])
+            parts.append(model_rate(deepfake_ecgs(min(chunk, n - lo), seed=seed, net=net)))
     return np.concatenate(parts)
 
 def scores(vae, sets:dict)->dict:
@@ -69,6 +75,7 @@ def main():
     ap.add_argument('--steps', type=int, default=3000); ap.add_argument('--out', type=Path, default=Path('bench/realism'))
     ap.add_argument('--real', type=Path, default=Path('data/real'))
     ap.add_argument('--tag', help='stored as "RUN, TAG" (e.g. a larger training set beside the first runs)')
+    ap.add_argument('--enriched', action='store_true', help='the phantom part with the rarer conditions (generate(enriched=True))')
     ap.add_argument('--runs-dir', type=Path, default=Path('data/runs/vae_realism'), help='the VAE run folders (resumable)')
     args = ap.parse_args()
     if args.n < 16 or args.steps < 1: raise ValueError("--n must be at least 16 and --steps at least 1.")
@@ -79,7 +86,7 @@ def main():
     store = json.loads(path.read_text()) if path.exists() else dict(real_records=len(sets['real']), heldout_seed=HELDOUT_SEED, runs={})
     store['runs']['shipped default VAE'] = dict(steps=DEFAULT_VAE['train']['steps'], n_train='24,000 clean phantom', **scores(load_trained('default', part='vae'), sets))
     for run in args.runs:
-        x = training_set(run, args.n)
+        x = training_set(run, args.n, args.enriched)
         torch.manual_seed(0)
         task = VAETask(VAE(VAEConfig.preset(DEFAULT_VAE['preset'])), Signals(x), Signals(sets['phantom']), kl_scale=DEFAULT_VAE['kl_scale'])
         cfg = TrainConfig.from_dict(DEFAULT_VAE['train'] | dict(steps=args.steps, val_every=args.steps, ckpt_every=args.steps))
