@@ -96,9 +96,14 @@ def output_folder(out, # the folder that will hold exactly this run's output
 def cmd_phantom(args):
     from diffusets_nb.phantom import write_corpus
     out = writable_dir(args.out)
-    write_corpus(out, args.n, seed=args.seed, layout=args.layout, chunk=args.chunk, realistic=args.realistic, enriched=args.enriched)
+    write_corpus(out, args.n, seed=args.seed, layout=args.layout, chunk=args.chunk, realistic=args.realistic, enriched=args.enriched, exclude=args.exclude)
     kind = ' '.join(k for k, on in (('enriched', args.enriched), ('realistic', args.realistic)) if on)
-    print(f"wrote {args.n} {kind + ' ' if kind else ''}phantom records (seed {args.seed}) in the {args.layout} layout to {out}")
+    count, held = str(args.n), ''
+    if args.exclude:   # held-out records are generated but not written
+        import pandas as pd
+        count = f"{len(pd.read_parquet(out/'phantom_truth.parquet'))} of {args.n}"
+        held = f"; those stating {', '.join(map(repr, args.exclude))} held out"
+    print(f"wrote {count} {kind + ' ' if kind else ''}phantom records (seed {args.seed}{held}) in the {args.layout} layout to {out}")
 
 # %% ../nbs/14_cli.ipynb #edf0eb5f
 def cmd_deepfake(args):
@@ -339,6 +344,7 @@ def _add_data_commands(sub):
     s.add_argument('--layout', choices=('mimic', 'ptbxl'), default='mimic', help='file layout')
     s.add_argument('--seed', type=int, default=0, help='corpus seed'); s.add_argument('--chunk', type=int, default=500, help='records generated at a time')
     s.add_argument('--realistic', action='store_true', help='heart orientation, wave shapes and recording artefacts drawn per record')
+    s.add_argument('--exclude', nargs='+', default=[], metavar='STATEMENT', help='hold these statements out: records stating any are not written (default: none)')
     s.add_argument('--enriched', action='store_true', help='add the rarer conditions (flutter, AV blocks, pacing, PACs, infarcts, WPW, long QT, hyperkalemia, Brugada)')
     s = _command(sub, 'deepfake', "write unlabelled DeepFake-ECG records (for the VAE) as a WFDB folder", cmd_deepfake)
     s.add_argument('--n', type=int, required=True, help='number of records'); s.add_argument('--out', required=True, help='corpus folder')

@@ -843,26 +843,33 @@ def _source_ids(layout:str, start:int, n:int)->list: # the id the layout's reade
     idx = start + np.arange(n)
     return [str(i) for i in (40_000_000 + idx if layout == 'mimic' else idx + 1)]
 
+def _check_corpus_request(n, layout, chunk, enriched, exclude):
+    if layout not in ('mimic', 'ptbxl'): raise ValueError(f"layout must be 'mimic' or 'ptbxl'; got {layout!r}.")
+    if enriched and layout != 'mimic': raise ValueError("PTB-XL's SCP codes have no hyperkalemia or Brugada statement; write an enriched corpus with layout='mimic'.")
+    if n < 1 or chunk < 1: raise ValueError(f"n and chunk must be at least 1; got n={n}, chunk={chunk}.")
+    if bad := [s for s in exclude if s not in REPORT_ORDER[:-3]]: raise ValueError(f"Cannot exclude {bad[0]!r}: it is not a phantom finding (see REPORT_ORDER).")
+
 def write_corpus(root,                 # folder to write (created if needed)
-                 n:int,                # number of records
+                 n:int,                # number of records generated (fewer are written when `exclude` drops some)
                  seed:int=0,           # corpus seed
                  layout:str='mimic',   # 'mimic' (MIMIC-IV-ECG) or 'ptbxl'
                  chunk:int=500,        # records generated and written at a time
                  progress:bool=True,   # show a tqdm bar
-                 realistic:bool=False,  # realistic hearts and artefacts (see `generate`)
-                 enriched:bool=False):  # the rarer conditions too (MIMIC layout only; see `generate`)
+                 realistic:bool=False, # realistic hearts and artefacts (see `generate`)
+                 enriched:bool=False,  # the rarer conditions too (MIMIC layout only; see `generate`)
+                 exclude=()):          # statements held out: records stating any of them are not written
     "Generate a phantom corpus and write it in the MIMIC-IV-ECG or PTB-XL layout, with `phantom_truth.parquet`."
     from diffusets_nb.data import write_mimic, write_ptbxl
     from pathlib import Path
-    if layout not in ('mimic', 'ptbxl'): raise ValueError(f"layout must be 'mimic' or 'ptbxl'; got {layout!r}.")
-    if enriched and layout != 'mimic': raise ValueError("PTB-XL's SCP codes have no hyperkalemia or Brugada statement; write an enriched corpus with layout='mimic'.")
-    if n < 1 or chunk < 1: raise ValueError(f"n and chunk must be at least 1; got n={n}, chunk={chunk}.")
-    root, truth = Path(root), []
+    _check_corpus_request(n, layout, chunk, enriched, exclude)
+    root, truth, written = Path(root), [], 0
     for start in tqdm(range(0, n, chunk), desc=f'phantom → {layout}', disable=not progress):
         batch = generate(min(chunk, n - start), seed, start=start, realistic=realistic, enriched=enriched)
-        if layout == 'mimic': write_mimic(root, batch, start_index=start)
-        else: write_ptbxl(root, batch, start_index=start, scp_map=PTBXL_SCP_MAP)
-        truth.append(batch.conditions().assign(source_id=_source_ids(layout, start, len(batch)), phantom_id=batch.source_id))
+        batch = batch[[i for i, r in enumerate(batch.report) if not set(r.split('|')) & set(exclude)]]
+        if layout == 'mimic': write_mimic(root, batch, start_index=written)
+        else: write_ptbxl(root, batch, start_index=written, scp_map=PTBXL_SCP_MAP)
+        truth.append(batch.conditions().assign(source_id=_source_ids(layout, written, len(batch)), phantom_id=batch.source_id))
+        written += len(batch)
     table = pd.concat(truth, ignore_index=True)
     atomic_write(root / 'phantom_truth.parquet', lambda tmp: table.to_parquet(tmp, index=False))
     return root
