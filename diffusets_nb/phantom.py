@@ -849,6 +849,7 @@ def _check_corpus_request(n, layout, chunk, enriched, exclude):
     if n < 1 or chunk < 1: raise ValueError(f"n and chunk must be at least 1; got n={n}, chunk={chunk}.")
     if bad := [s for s in exclude if s not in REPORT_ORDER[:-3]]: raise ValueError(f"Cannot exclude {bad[0]!r}: it is not a phantom finding (see REPORT_ORDER).")
 
+# %% ../nbs/02_phantom.ipynb #ca0f059a
 def write_corpus(root,                 # folder to write (created if needed)
                  n:int,                # number of records generated (fewer are written when `exclude` drops some)
                  seed:int=0,           # corpus seed
