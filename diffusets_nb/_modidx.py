@@ -727,6 +727,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                       'diffusets_nb.measure.inferior_atrial_wave': ( 'measure.html#inferior_atrial_wave',
                                                                                      'diffusets_nb/measure.py'),
                                       'diffusets_nb.measure.lead_noise': ('measure.html#lead_noise', 'diffusets_nb/measure.py'),
+                                      'diffusets_nb.measure.locked_atrial_waves': ( 'measure.html#locked_atrial_waves',
+                                                                                    'diffusets_nb/measure.py'),
                                       'diffusets_nb.measure.measure': ('measure.html#measure', 'diffusets_nb/measure.py'),
                                       'diffusets_nb.measure.measure_record': ('measure.html#measure_record', 'diffusets_nb/measure.py'),
                                       'diffusets_nb.measure.median_beat': ('measure.html#median_beat', 'diffusets_nb/measure.py'),

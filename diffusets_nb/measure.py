@@ -16,11 +16,17 @@ from .batch import ECGBatch
 
 # %% auto #0
 __all__ = ['FS_WORK', 'INDEPENDENT', 'FLAT_STD_MV', 'AF_IRREGULARITY', 'PRE_S', 'POST_S', 'P_CONSISTENCY', 'P_MIN_MV',
-           'MEASURE_COLUMNS', 'THRESHOLDS', 'SIGNATURE_OF_STATEMENT', 'as_signal_batch', 'usable_leads', 'to_work_rate',
-           'bandpass', 'qrs_envelope', 'spatial_energy', 'find_beats', 'detect_rpeaks', 'beat_segments',
-           'dominant_beats', 'align_beats', 'rr_irregularity', 'median_beat', 'spatial_velocity', 'qrs_bounds', 't_end',
-           'p_onset', 'p_consistency', 'delineate', 'frontal_axis', 'qrs_areas_and_amplitudes', 'measure_record',
-           'measure', 'lead_noise', 'rr_variability', 'statement_signature']
+           'MEASURE_COLUMNS', 'THRESHOLDS', 'SIGNATURE_OF_STATEMENT', 'FLUTTER_LEADS', 'SPIKE_MV', 'INFERIOR_P',
+           'T_LEADS', 'BRUGADA_LEADS', 'PREMATURE', 'INFERIOR', 'ANTERIOR', 'CONDITION_THRESHOLDS', 'CONDITION_COLUMNS',
+           'CONDITION_SIGNATURE_OF_STATEMENT', 'as_signal_batch', 'usable_leads', 'to_work_rate', 'bandpass',
+           'qrs_envelope', 'spatial_energy', 'find_beats', 'detect_rpeaks', 'beat_segments', 'dominant_beats',
+           'align_beats', 'rr_irregularity', 'median_beat', 'spatial_velocity', 'qrs_bounds', 't_end', 'p_onset',
+           'p_consistency', 'delineate', 'frontal_axis', 'qrs_areas_and_amplitudes', 'measure_record', 'measure',
+           'lead_noise', 'rr_variability', 'statement_signature', 'qrst_cancel', 'bridge', 'atrial_waves',
+           'atrial_spectrum', 'av_conduction', 'pr_before_pause_change', 'pacing_spikes', 'q_waves',
+           'pr_segment_activity', 'inferior_atrial_wave', 't_peaking', 'coved_st', 'premature_beats', 'nn_range_ms',
+           'locked_atrial_waves', 'atrial_conditions', 'morphology_conditions', 'condition_record',
+           'condition_measurements', 'rhythm_signature', 'condition_signature', 'wilson_interval', 'recognition_table']
 
 # %% ../nbs/03_measure.ipynb #0ffaea7a
 FS_WORK = 500.0   # Hz: every record is measured at this rate (resampled if needed)
@@ -401,3 +407,335 @@ def statement_signature(m:pd.DataFrame # the output of `measure`
         lbbb=(m.qrs_ms >= th['bbb_qrs_ms']) & (m.v1_terminal_mv < 0), rbbb=(m.qrs_ms >= th['bbb_qrs_ms']) & (m.v1_terminal_mv > 0),
         lad=m.axis_deg < th['lad_deg'], rad=m.axis_deg > th['rad_deg'],
         low_voltage=m.limb_qrs_amp_max < th['low_voltage_mv'])).fillna(False).astype(bool)
+
+# %% ../nbs/03_measure.ipynb #c0c41a97
+def qrst_cancel(filt:np.ndarray, beats:np.ndarray, dom:np.ndarray, mb:np.ndarray, # (12, T), fiducials, dominant, median beat
+                on:int, off:int, end:int, # QRS onset, offset and the end of the cancellation (median-beat indices)
+                fs:float=FS_WORK)->tuple: # ((12, T) residual, (T,) bool mask of the QRS complexes)
+    "Subtract the median QRS and ST-T (`on`…`off`…`end`) at each dominant beat inside the record; mask every QRS."
+    res, a, T = filt.copy(), int(PRE_S * fs), filt.shape[-1]
+    w = np.arange(int(on) - int(0.02 * fs), int(end))
+    r = int(0.02 * fs); taper = np.ones(len(w))   # cosine edges: no step where the cancellation starts and stops
+    taper[:r] = 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, r)); taper[-r:] = taper[:r][::-1]
+    tmpl = (mb[:, w] - np.linspace(mb[:, w[0]], mb[:, w[-1]], len(w), axis=-1)) * taper   # zero at both ends
+    parts = [w < off + int(0.02 * fs), w >= off + int(0.02 * fs)]   # QRS and ST-T: breathing scales them apart
+    qrs = np.zeros(T, bool)
+    for b, d in zip(beats, dom):
+        idx = b - a + w; inside = (idx >= 0).all() and (idx < T).all()
+        if d and inside:
+            x = res[:, idx]; x = x - np.linspace(x[:, 0], x[:, -1], len(w), axis=-1)   # the beat, levelled like the template
+            for k in parts:
+                g = (x[:, k] * tmpl[:, k]).sum(1) / np.maximum((tmpl[:, k] ** 2).sum(1), 1e-12)
+                res[:, idx[k]] -= np.clip(g, 0.5, 1.5)[:, None] * tmpl[:, k]
+        lo, hi = (b - a + int(on) - int(0.01 * fs), b - a + int(off) + int(0.02 * fs)) if d and inside else (b - int(0.12 * fs), b + int(0.45 * fs))
+        qrs[max(lo, 0):max(min(hi, T), 0)] = True   # an uncancelled (ectopic or cut) beat is masked whole
+    return res, qrs
+
+# %% ../nbs/03_measure.ipynb #2b564d34
+def bridge(x:np.ndarray, gap:np.ndarray)->np.ndarray: # (L, T), (T,) bool -> (L, T)
+    "`x` with the `gap` samples replaced by straight lines between the samples around them, so that filters see no step."
+    if not gap.any() or gap.all(): return x
+    t, keep = np.arange(x.shape[-1]), ~gap
+    return np.stack([np.interp(t, t[keep], row[keep]) for row in x])
+
+def atrial_waves(res:np.ndarray, qrs:np.ndarray, use:np.ndarray, # residual, QRS mask, (12,) leads to pool
+                 fs:float=FS_WORK, rel:float=0.5)->np.ndarray:  # sample indices of the atrial waves
+    "Atrial waves in the QRST-cancelled residual: peaks of its pooled 1–15 Hz RMS (40 ms) outside the masked QRSs."
+    env = np.sqrt(uniform_filter1d((bandpass(bridge(res[use], qrs), 1., 15., fs) ** 2).mean(0), int(0.04 * fs)))
+    env[qrs] = 0.
+    pk, h = sps.find_peaks(env, distance=int(0.2 * fs), height=P_MIN_MV / 2)
+    if not len(pk): return pk
+    return pk[h['peak_heights'] >= rel * np.percentile(h['peak_heights'], 90)]
+
+# %% ../nbs/03_measure.ipynb #854f03b2
+FLUTTER_LEADS = [LEADS.index(l) for l in ('II', 'III', 'aVF', 'V1')]   # where typical flutter waves are largest
+
+def atrial_spectrum(res:np.ndarray, qrs:np.ndarray, use:np.ndarray, # residual, QRS mask, usable leads
+                    fs:float=FS_WORK, band:tuple=(3.7, 6.))->tuple:  # (peak Hz, share of the 2–12 Hz power)
+    "Strongest frequency in `band` of the residual (II, III, aVF, V1) and the share of the 2–12 Hz power within ±0.3 Hz of it."
+    leads = [l for l in FLUTTER_LEADS if use[l]]
+    if not leads or res.shape[-1] < int(4 * fs): return math.nan, math.nan
+    f, p = sps.welch(np.where(qrs, 0., res[leads]), fs, nperseg=int(4 * fs), nfft=int(8 * fs), axis=-1); p = p.sum(0)
+    atrial, inband = (f >= 2) & (f <= 12), (f >= band[0]) & (f <= band[1])
+    peak = f[inband][np.argmax(p[inband])]
+    return float(peak), float(p[np.abs(f - peak) <= 0.3].sum() / max(p[atrial].sum(), 1e-30))
+
+# %% ../nbs/03_measure.ipynb #f6d703a1
+def av_conduction(p_waves:np.ndarray, onsets:np.ndarray, # atrial-wave and QRS-onset sample indices
+                  fs:float=FS_WORK, max_pr:float=0.45)->tuple: # ((len(onsets)-1,) counts, (len(onsets)-1,) PR in ms)
+    "Per RR interval: the atrial waves inside it, and the PR (P peak to QRS onset) of the QRS that ends it (nan beyond `max_pr` s)."
+    n_p, pr = [], []
+    for a, b in zip(onsets[:-1], onsets[1:]):
+        inside = p_waves[(p_waves > a) & (p_waves < b)]
+        n_p.append(len(inside))
+        pr.append((b - inside[-1]) / fs * 1000 if len(inside) and b - inside[-1] <= max_pr * fs else math.nan)
+    return np.array(n_p, int), np.array(pr, float)
+
+def pr_before_pause_change(n_p:np.ndarray, pr:np.ndarray, rr:np.ndarray, pp:float)->float: # counts, PR (ms), RR and PP (s)
+    "Mean over pauses (≥ 2 atrial waves in an RR of ≥ 1.5 PP) of the PR before the pause minus the PR after it, in ms."
+    pause = np.flatnonzero((n_p >= 2) & (rr >= 1.5 * pp))
+    d = [pr[i - 1] - pr[i] for i in pause if i >= 1 and np.isfinite(pr[i - 1]) and np.isfinite(pr[i])]
+    return float(np.mean(d)) if d else math.nan
+
+# %% ../nbs/03_measure.ipynb #852aef23
+SPIKE_MV = 0.3   # |second difference| per sample at 500 Hz: ~0.04 mV for a sharp R wave, ~1 mV for a pacing spike
+
+def pacing_spikes(work:np.ndarray, use:np.ndarray, # (12, T) unfiltered leads at `fs`, (12,) usable leads
+                  fs:float=FS_WORK, refractory:float=0.05)->np.ndarray: # sample indices of the spikes
+    "Pacemaker spikes: largest |second difference| of the unfiltered leads (scaled to 500 Hz) above `SPIKE_MV`."
+    d2 = np.abs(np.diff(work[use], 2, axis=-1)).max(0) * (FS_WORK / fs) ** 2
+    pk, _ = sps.find_peaks(np.r_[0., d2, 0.], height=SPIKE_MV, distance=max(int(refractory * fs), 1))
+    return pk
+
+# %% ../nbs/03_measure.ipynb #4f43fcd3
+def q_waves(mb:np.ndarray, on:int, off:int, # median beat, QRS onset and offset indices
+            fs:float=FS_WORK)->tuple: # ((12,) Q duration ms, (12,) Q depth mV, (12,) largest R mV)
+    "Per lead of a median beat: the initial negative deflection's duration and depth, and the largest positive QRS deflection."
+    on, off = int(on), int(off)
+    x = mb[:, on:off + 1] - mb[:, max(on - 5, 0):on + 1].mean(-1, keepdims=True)
+    q_ms, q_mv, r_mv = np.zeros(12), np.zeros(12), np.clip(x.max(-1), 0, None)
+    for l in range(12):
+        up = np.flatnonzero(x[l] > 0.02)   # the first clearly positive sample ends the Q wave
+        end = up[0] if len(up) else x.shape[-1]
+        if end and x[l, :end].min() < -0.02: q_ms[l], q_mv[l] = end * 1000 / fs, -x[l, :end].min()
+    return q_ms, q_mv, r_mv
+
+# %% ../nbs/03_measure.ipynb #2a1ecf8a
+def pr_segment_activity(mb:np.ndarray, use:np.ndarray, on:int, off:int, # median beat, pooled leads, QRS onset and offset
+                        fs:float=FS_WORK, window:float=0.12, quiet:float=0.02)->float: # share of the QRS peak velocity
+    "Least mean spatial velocity over any `quiet` s in the `window` s before QRS onset, as a share of the QRS peak: ~0 with an isoelectric PR segment."
+    v = spatial_velocity(mb, use, fs); on, n = int(on), int(quiet * fs) // 2
+    pre = uniform_filter1d(v[max(on - int(window * fs), 0):on + 1], int(quiet * fs))
+    return float(pre[n:len(pre) - n].min() / max(v[on:int(off) + 1].max(), 1e-12)) if len(pre) > 2 * n else math.nan
+
+INFERIOR_P = [LEADS.index('II'), LEADS.index('aVF')]   # the inferior leads whose Q and atrial waves are read
+
+def inferior_atrial_wave(mb:np.ndarray, on:int, start:int, # median beat, QRS onset, earliest index (previous T end)
+                         fs:float=FS_WORK, window:float=0.25)->tuple: # (lowest, highest) level in mV
+    "Lowest and highest level of the mean of II and aVF from `start` (at most `window` s) to 20 ms before QRS onset, relative to the level at onset."
+    on = int(on); x = mb[INFERIOR_P].mean(0); x = x - x[on - int(0.01 * fs):on].mean()
+    w = x[max(on - int(window * fs), int(start), 0):on - int(0.02 * fs)]
+    return (float(w.min()), float(w.max())) if len(w) else (math.nan, math.nan)
+
+# %% ../nbs/03_measure.ipynb #bcc6a4c2
+T_LEADS, BRUGADA_LEADS = [LEADS.index(l) for l in ('V2', 'V3', 'V4')], [LEADS.index(l) for l in ('V1', 'V2')]
+
+def t_peaking(mb:np.ndarray, ok:np.ndarray, on:int, off:int, te:float, # ST median beat, usable leads, QRS on/off, T end
+              fs:float=FS_WORK)->tuple: # (T peak mV, T / QRS peak-to-peak, T width at half height ms), nan if none
+    "Tallest T wave in V2–V4 (above the QRS-onset level), its ratio to that lead's QRS amplitude, and its width at half height."
+    on, off = int(on), int(off); hi = int(te) if np.isfinite(te) else off + int(0.4 * fs)
+    leads = [l for l in T_LEADS if ok[l]]
+    if not leads or hi - off < int(0.1 * fs): return math.nan, math.nan, math.nan
+    x = mb[leads] - mb[leads, max(on - 5, 0):on + 1].mean(-1, keepdims=True)
+    st = x[:, off + int(0.04 * fs):hi]
+    k = int(np.argmax(st.max(-1))); pk = int(np.argmax(st[k])); amp = st[k, pk]
+    above = st[k] >= amp / 2
+    left = pk - np.flatnonzero(~above[:pk + 1])[-1] if not above[:pk + 1].all() else pk
+    right = np.flatnonzero(~above[pk:]); right = right[0] if len(right) else len(above) - pk
+    return float(amp), float(amp / max(np.ptp(x[k, on:off + 1]), 1e-6)), (left + right) * 1000 / fs
+
+def coved_st(mb:np.ndarray, ok:np.ndarray, on:int, off:int, te:float, # ST median beat, usable leads, QRS on/off, T end
+             fs:float=FS_WORK)->tuple: # (take-off mV, level 40 ms later mV, T minimum mV) in the lead with the highest take-off
+    "In V1 and V2: the ST take-off (highest level within 40 ms after QRS offset), the level 40 ms later and the lowest level after it."
+    on, off = int(on), int(off); hi = int(te) if np.isfinite(te) else off + int(0.35 * fs)
+    best = (math.nan,) * 3
+    for l in BRUGADA_LEADS:
+        if not ok[l] or hi - off < int(0.12 * fs): continue
+        x = mb[l] - mb[l, max(on - 5, 0):on + 1].mean()
+        j = off + int(np.argmax(x[off:off + int(0.04 * fs) + 1]))
+        if not x[j] <= best[0]: best = (float(x[j]), float(x[j + int(0.04 * fs)]), float(x[j + int(0.04 * fs):hi + 1].min()))
+    return best
+
+# %% ../nbs/03_measure.ipynb #6f06b7b7
+PREMATURE = 0.85   # a beat is premature when its RR is below 85 % of the median RR and of the RR before it
+
+def premature_beats(rr:np.ndarray, dom:np.ndarray)->np.ndarray: # RR intervals (s), dominant flag per beat -> bool per beat
+    "Dominant (usual-shape) beats whose RR is below `PREMATURE` × the median RR and × the RR before, followed by a longer RR."
+    early = np.r_[False, rr < PREMATURE * np.median(rr)]
+    early[2:] &= rr[1:] < PREMATURE * rr[:-1]
+    early[1:-1] &= rr[1:] * PREMATURE > rr[:-1]   # the next RR is long again: a reset, not a gradual speed-up
+    early[-1] = False                             # the last beat has no RR after it to judge
+    return early & dom
+
+def nn_range_ms(rr:np.ndarray, dom:np.ndarray, early:np.ndarray)->float: # RR (s), dominant and premature flags per beat
+    "max − min of the RR intervals between two dominant beats in ms, leaving out premature beats and the pauses after them."
+    nn = dom[1:] & dom[:-1] & ~early[1:] & ~early[:-1]
+    return float(np.ptp(rr[nn]) * 1000) if nn.sum() >= 3 else math.nan
+
+# %% ../nbs/03_measure.ipynb #393de4d0
+INFERIOR, ANTERIOR = [LEADS.index(l) for l in ('II', 'III', 'aVF')], [LEADS.index(l) for l in ('V1', 'V2', 'V3', 'V4')]
+CONDITION_THRESHOLDS = dict(
+    premature=PREMATURE, atrial_regularity=0.7,        # organised atria: 70 % of P-P intervals regular
+    flutter_wave_mv=-0.04, sinus_p_mv=0.1,             # typical flutter: negative inferior waves, no positive P
+    avb_pause_change_ms=40., mobitz_pr_range_ms=40.,   # Wenckebach: PR shortens ≥ 40 ms over the pause; Mobitz II: constant PR
+    avb3_pr_range_ms=60., avb3_atrial_ratio=1.2, escape_bpm=60.,   # A-V dissociation: PR not constant (Mobitz II: ≤ 40)
+    spike_share=0.8, paced_qrs_ms=120.,                # paced: a spike before ≥ 80 % of wide QRS complexes
+    q_ms_inferior=40., q_ms_anterior=30., q_mv=0.1, q_r_ratio=0.25, qr_ratio=0.5, ami_leads=4,   # Thygesen 2018, Minnesota
+    wpw_pr_ms=140., wpw_pr_activity=0.02,              # short PR without an isoelectric PR segment
+    sinus_arrhythmia_ms=120., long_qtc_ms=460.,        # P-P variation > 120 ms; QTc ≥ 460 ms (Rautaharju 2009)
+    t_peak_mv=0.6, t_qrs_ratio=0.3, t_width_ms=80.,    # peaked T (our thresholds, development seed 11)
+    brugada_j_mv=0.2)                                  # coved ST ≥ 0.2 mV in V1/V2 (Priori 2013)
+CONDITION_COLUMNS = ['n_premature', 'rr_range_ms', 'n_p_waves', 'atrial_rate_bpm', 'atrial_regularity', 'n_locked_p', 'n_dropped_p',
+                     'pr_range_ms', 'pr_pause_change_ms', 'flutter_hz', 'flutter_share', 'atrial_inferior_min_mv',
+                     'atrial_inferior_max_mv', 'n_spikes', 'spike_share', 'q_inferior', 'q_anterior', 'pr_segment_activity',
+                     't_peak_mv', 't_qrs_ratio', 't_width_ms', 'j_v12_mv', 'st40_v12_mv', 't_min_v12_mv', 'reason']
+
+def _empty_conditions()->dict:
+    return {c: (0 if c in ('n_premature', 'n_p_waves', 'n_locked_p', 'n_dropped_p', 'n_spikes') else math.nan) for c in CONDITION_COLUMNS} | dict(reason='')
+
+# %% ../nbs/03_measure.ipynb #7ce68ca5
+def locked_atrial_waves(mb:np.ndarray, use:np.ndarray, f:dict, rrm:float, # median beat, pooled leads, delineation, median RR (s)
+                        fs:float=FS_WORK, min_corr:float=0.9)->int: # P-wave matches after the T wave
+    "Atrial waves time-locked to the QRS after its T wave (the blocked P of a 2:1 block): matches of the conducted P wave in the median beat."
+    if not np.isfinite(f['p_on']): return 0
+    a, w = int(f['p_on']), int(0.12 * fs)
+    tmpl = mb[use][:, a:a + w]; tmpl = tmpl - tmpl.mean(1, keepdims=True)
+    lo, hi = int(f['qrs_off']) + int(0.15 * fs), min(mb.shape[-1] - w, a + int(rrm * fs) - int(0.06 * fs))
+    if hi <= lo: return 0
+    x = np.lib.stride_tricks.sliding_window_view(mb[use][:, lo:hi + w], w, axis=-1).transpose(1, 0, 2)   # (windows, leads, w)
+    x = x - x.mean(-1, keepdims=True)
+    r = (x * tmpl).sum((1, 2)) / np.maximum(np.sqrt((x * x).sum((1, 2)) * (tmpl * tmpl).sum()), 1e-12)
+    gain = np.sqrt((x * x).sum((1, 2)) / max((tmpl * tmpl).sum(), 1e-12))
+    r = np.where((gain >= 0.5) & (gain <= 2), r, -1.)
+    return len(sps.find_peaks(np.r_[-1., r, -1.], height=min_corr, distance=int(0.2 * fs))[0])
+
+# %% ../nbs/03_measure.ipynb #ac6db0a3
+def atrial_conditions(filt:np.ndarray, beats:np.ndarray, dom:np.ndarray, mb:np.ndarray, f:dict, # from `one record`
+                      use:np.ndarray, rr:np.ndarray, fs:float=FS_WORK)->dict: # usable independent leads, RR (s)
+    "Atrial rate and regularity, dropped P waves, PR per beat and the flutter spectrum, from the QRST-cancelled residual."
+    rrm, a = float(np.median(rr)), int(PRE_S * fs)
+    end = f['p_on'] + int(rrm * fs) - int(0.03 * fs) if np.isfinite(f['p_on']) else f['t_end'] + int(0.15 * fs)   # up to the next P
+    end = int(min(end if np.isfinite(end) else f['qrs_off'] + int(0.45 * fs), f['qrs_on'] + int(rrm * fs) - int(0.05 * fs), mb.shape[-1]))
+    res, qrs = qrst_cancel(filt, beats, dom, mb, f['qrs_on'], f['qrs_off'], max(end, int(f['qrs_off']) + int(0.08 * fs)), fs)
+    p, locked = atrial_waves(res, qrs, use, fs), locked_atrial_waves(mb, use, f, rrm, fs)
+    out = dict(n_p_waves=len(p), n_locked_p=locked)
+    out['flutter_hz'], out['flutter_share'] = atrial_spectrum(res, qrs, use, fs)
+    if len(p) < 3: return out
+    pp = np.diff(p) / fs; ppm = float(np.median(pp))
+    near = lambda k: np.abs(pp / (k * ppm) - 1) <= 0.15   # a P hidden in a QRS doubles one P-P
+    n_p, pr = av_conduction(p, beats - a + int(f['qrs_on']), fs)
+    keep = dom[1:] & dom[:-1]   # intervals next to an ectopic beat say nothing about conduction
+    prk = pr[keep & np.isfinite(pr)]
+    return out | dict(atrial_rate_bpm=60 / ppm, atrial_regularity=float((near(1) | near(2)).mean()),
+        n_dropped_p=int(np.where(keep & (rr >= 1.5 * ppm), np.maximum(n_p - 1, 0), 0).sum()) + locked * int(keep.sum()),
+        pr_range_ms=float(np.ptp(prk)) if len(prk) >= 3 else math.nan,
+        pr_pause_change_ms=pr_before_pause_change(np.where(keep, n_p, 0), pr, rr, ppm))
+
+# %% ../nbs/03_measure.ipynb #0a6648cd
+def morphology_conditions(work:np.ndarray, mb:np.ndarray, f:dict, ok:np.ndarray, use:np.ndarray, # raw leads, median beat, delineation
+                          beats:np.ndarray, dom:np.ndarray, fs:float=FS_WORK)->dict: # fiducials, dominant flags
+    "Pacing spikes, pathological Q waves, PR-segment activity, the inferior atrial wave, T peaking and the V1–V2 ST shape of one record."
+    on, off, te, a, th = f['qrs_on'], f['qrs_off'], f['t_end'], int(PRE_S * fs), CONDITION_THRESHOLDS
+    sp = pacing_spikes(work, ok, fs)
+    paced = [np.any((sp >= o - int(0.08 * fs)) & (sp <= o + int(0.02 * fs))) for o in beats - a + int(on)]   # a spike just before the QRS
+    q_ms, q_mv, r_mv = q_waves(mb, on, off, fs)
+    deep = ok & ((q_mv >= th['q_mv']) | (q_mv >= th['q_r_ratio'] * r_mv))
+    inferior = deep & (q_ms >= th['q_ms_inferior']) & (r_mv >= th['qr_ratio'] * q_mv)   # a QR complex, not the rS of a fascicular block
+    out = dict(n_spikes=len(sp), spike_share=float(np.mean(paced)), pr_segment_activity=pr_segment_activity(mb, use, on, off, fs),
+               q_inferior=int(inferior[INFERIOR_P].sum()), q_anterior=int((deep & (q_ms >= th['q_ms_anterior']))[ANTERIOR].sum()))
+    out['atrial_inferior_min_mv'], out['atrial_inferior_max_mv'] = inferior_atrial_wave(mb, on, f['p_start'], fs)
+    st = median_beat(bandpass(work, 0.05, 40., fs), beats, dom, fs)   # ST levels need the 0.05 Hz high-pass
+    out['t_peak_mv'], out['t_qrs_ratio'], out['t_width_ms'] = t_peaking(st, ok, on, off, te, fs)
+    out['j_v12_mv'], out['st40_v12_mv'], out['t_min_v12_mv'] = coved_st(st, ok, on, off, te, fs)
+    return out
+
+# %% ../nbs/03_measure.ipynb #e95468e6
+def condition_record(work:np.ndarray, filt:np.ndarray, env:np.ndarray, energy:np.ndarray, ok:np.ndarray, # one record
+                     fs:float=FS_WORK)->dict: # one row of `CONDITION_COLUMNS`
+    "All condition measurements of one record at the working rate (`work`: unfiltered); `reason` says why some are missing."
+    row, use = _empty_conditions(), ok & np.isin(np.arange(12), INDEPENDENT)
+    beats = align_beats(filt, find_beats(env, energy, fs), use, fs)
+    if len(beats) < 3: return {**row, 'reason': 'fewer than 3 beats detected'}
+    rr, dom = np.diff(beats) / fs, dominant_beats(filt, beats, use, fs)
+    early = premature_beats(rr, dom)
+    row.update(n_premature=int(early.sum()), rr_range_ms=nn_range_ms(rr, dom, early))
+    mb = median_beat(filt, beats, dom, fs)
+    if mb is None: return {**row, 'reason': 'fewer than 2 complete dominant beats'}
+    f = delineate(mb, use, float(np.median(rr)), fs)
+    if math.isnan(f['qrs_on']): return {**row, 'reason': 'QRS boundaries not found'}
+    return row | atrial_conditions(filt, beats, dom, mb, f, use, rr, fs) | morphology_conditions(work, mb, f, ok, use, beats, dom, fs)
+
+# %% ../nbs/03_measure.ipynb #c1152b14
+def condition_measurements(signal,              # an `ECGBatch`, a (12, T) record or a (n, 12, T) stack in mV
+                           fs=None,             # sampling rate in Hz (arrays only)
+                           chunk:int=100,       # records prepared together
+                           progress:bool=False, # show a tqdm bar
+                          )->pd.DataFrame:      # one row per record, columns `CONDITION_COLUMNS`
+    "Blind measurements for the rarer conditions (premature beats, atrial activity, conduction, pacing, Q waves, repolarisation)."
+    sig, fs = as_signal_batch(signal, fs); rows = []
+    for s in tqdm(range(0, len(sig), chunk), desc='conditions', disable=not progress):
+        x = sig[s:s + chunk].astype(np.float64)
+        ok, filt, env, en = _prepare(x, fs)
+        work = to_work_rate(np.where(ok[..., None], np.nan_to_num(x), 0.), fs)
+        for i in range(len(x)):
+            why = _triage(x[i], ok[i])
+            try: row = {**_empty_conditions(), 'reason': why} if why else condition_record(work[i], filt[i], env[i], en[i], ok[i])
+            except Exception as e: row = {**_empty_conditions(), 'reason': f'measurement failed ({type(e).__name__}: {e})'[:120]}
+            rows.append(row)
+    return pd.DataFrame(rows, columns=CONDITION_COLUMNS)
+
+# %% ../nbs/03_measure.ipynb #4e8fe4d9
+CONDITION_SIGNATURE_OF_STATEMENT = {'Premature atrial complexes': 'pac', 'Atrial flutter': 'flutter',
+    '2nd degree A-V block, Mobitz I (Wenckebach)': 'avb2_wenckebach', '2nd degree A-V block, Mobitz II': 'avb2_mobitz2',
+    '3rd degree A-V block': 'avb3', 'Paced rhythm': 'paced', 'Inferior infarct - age undetermined': 'old_imi',
+    'Anterior infarct - age undetermined': 'old_ami', 'Wolff-Parkinson-White pattern': 'wpw', 'Sinus arrhythmia': 'sinus_arrhythmia',
+    'Prolonged QT interval': 'long_qt', 'Hyperkalemia': 'hyperkalemia', 'Brugada type 1 pattern': 'brugada'}
+
+def rhythm_signature(m:pd.DataFrame, c:pd.DataFrame, th:dict)->pd.DataFrame: # `measure`, `condition_measurements`, thresholds
+    "The rhythm and conduction flags: `pac`, `flutter`, the A-V blocks, `paced`, `wpw` and `sinus_arrhythmia`."
+    organised = c.atrial_regularity >= th['atrial_regularity']   # regular atrial waves: not fibrillation
+    af, p = statement_signature(m).af & ~organised, m.p_wave_present.astype(bool)
+    paced = (c.spike_share >= th['spike_share']) & (m.qrs_ms >= th['paced_qrs_ms'])
+    wpw = (c.pr_segment_activity >= th['wpw_pr_activity']) & (m.pr_ms <= th['wpw_pr_ms'])
+    flutter = ((c.atrial_inferior_min_mv <= th['flutter_wave_mv']) & (c.atrial_inferior_max_mv < th['sinus_p_mv']) & ~paced & ~wpw
+               & (~af | (c.atrial_inferior_min_mv <= 2 * th['flutter_wave_mv'])))   # random f waves average out of the median beat
+    avb3 = ((c.atrial_rate_bpm >= th['avb3_atrial_ratio'] * m.hr_bpm) & (m.hr_bpm < th['escape_bpm']) & organised
+            & (m.rr_irregularity <= th['af_irregularity']) & ~(c.pr_range_ms < th['avb3_pr_range_ms']) & ~flutter & ~af & ~paced)
+    dropped = (c.n_dropped_p >= 1) & ~avb3 & ~flutter & ~af & ~paced
+    wenckebach = dropped & (c.pr_pause_change_ms >= th['avb_pause_change_ms'])
+    return pd.DataFrame(dict(pac=(c.n_premature >= 1) & p & ~af & ~flutter & ~paced & (c.n_dropped_p == 0),
+        flutter=flutter, avb2_wenckebach=wenckebach, avb2_mobitz2=dropped & ~wenckebach & (c.pr_range_ms <= th['mobitz_pr_range_ms']),
+        avb3=avb3, paced=paced, wpw=wpw,
+        sinus_arrhythmia=(c.rr_range_ms > th['sinus_arrhythmia_ms']) & p & ~af & ~flutter & ~paced & (c.n_premature == 0) & (c.n_dropped_p == 0)))
+
+# %% ../nbs/03_measure.ipynb #2312c050
+def condition_signature(m:pd.DataFrame, # the output of `measure`
+                        c:pd.DataFrame, # the output of `condition_measurements` for the same records
+                       )->pd.DataFrame: # boolean flags, one row per record, columns `CONDITION_SIGNATURE_OF_STATEMENT.values()`
+    "Boolean signatures of the rarer statements, with `CONDITION_THRESHOLDS` (and `THRESHOLDS` for the shared ones)."
+    if len(m) != len(c): raise ValueError(f"m and c must describe the same records; got {len(m)} and {len(c)} rows.")
+    missing = sorted(set(CONDITION_COLUMNS) - set(c.columns)) + sorted({'qtc_ms', 'pr_ms', 'qrs_ms'} - set(m.columns))
+    if missing: raise ValueError(f"c must come from `condition_measurements` and m from `measure`; missing {missing}.")
+    m, c, th = m.reset_index(drop=True), c.reset_index(drop=True), THRESHOLDS | CONDITION_THRESHOLDS
+    rhythm = rhythm_signature(m, c, th)
+    imi = (c.q_inferior >= 2) & ~statement_signature(m).lbbb & ~rhythm.paced & ~rhythm.wpw
+    steady = ~statement_signature(m).af & (c.n_dropped_p == 0) & ~rhythm[['flutter', 'avb3', 'wpw']].any(axis=1)   # Bazett needs it
+    out = rhythm.assign(old_imi=imi, old_ami=(c.q_anterior >= th['ami_leads']) & ~rhythm.paced & ~rhythm.wpw,
+        long_qt=(m.qtc_ms >= th['long_qtc_ms']) & (m.qrs_ms < th['bbb_qrs_ms']) & steady,
+        hyperkalemia=(c.t_peak_mv >= th['t_peak_mv']) & (c.t_qrs_ratio >= th['t_qrs_ratio']) & (c.t_width_ms <= th['t_width_ms']),
+        brugada=(c.j_v12_mv >= th['brugada_j_mv']) & (c.st40_v12_mv < c.j_v12_mv) & (c.t_min_v12_mv < 0) & (m.qrs_ms < th['bbb_qrs_ms']))
+    return out[list(CONDITION_SIGNATURE_OF_STATEMENT.values())].fillna(False).astype(bool)
+
+# %% ../nbs/03_measure.ipynb #4971ca22
+def wilson_interval(k, n, z:float=1.96)->tuple: # successes, trials (scalars or arrays) -> (low, high); nan where n = 0
+    "Wilson score interval of a binomial proportion k/n."
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        p, d = k / n, 1 + z * z / n
+        mid, half = (p + z * z / (2 * n)) / d, z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return mid - half, mid + half
+
+def recognition_table(labels:pd.DataFrame, # bool, one column per flag (the truth)
+                      flags:pd.DataFrame,  # bool, the same columns (the signatures)
+                     )->pd.DataFrame:      # one row per flag
+    "Positives, negatives, sensitivity and specificity per flag, with Wilson 95 % intervals."
+    if list(labels.columns) != list(flags.columns) or len(labels) != len(flags):
+        raise ValueError("labels and flags must have the same columns in the same order and the same number of rows.")
+    rows = []
+    for k in labels.columns:
+        lab, sig = labels[k].to_numpy(bool), flags[k].to_numpy(bool)
+        tp, tn, pos, neg = int((sig & lab).sum()), int((~sig & ~lab).sum()), int(lab.sum()), int((~lab).sum())
+        (sl, sh), (pl, ph) = wilson_interval(tp, pos), wilson_interval(tn, neg)
+        rows.append(dict(flag=k, positives=pos, negatives=neg, sensitivity=tp / pos if pos else math.nan, sens_lo=float(sl), sens_hi=float(sh),
+                         specificity=tn / neg if neg else math.nan, spec_lo=float(pl), spec_hi=float(ph)))
+    return pd.DataFrame(rows).set_index('flag')
