@@ -16,9 +16,10 @@ from tqdm.auto import tqdm
 import matplotlib.pyplot as plt
 from .core import LEADS, FS_RAW, FS_MODEL, N_SAMPLES, atomic_write, derive_limb_leads
 from .batch import ECGBatch
-from .measure import measure, statement_signature, SIGNATURE_OF_STATEMENT
+from .measure import (measure, statement_signature, SIGNATURE_OF_STATEMENT, condition_measurements,
+                                  condition_signature, CONDITION_SIGNATURE_OF_STATEMENT)
 from .conditioning import unconditional, split_report
-from .phantom import sample_conditions, STATEMENTS
+from .phantom import sample_conditions, STATEMENTS, RARE_STATEMENTS, REPORT_ORDER
 from .diffusion import SAMPLERS
 from .pipeline import DiffuSETS
 from .metrics import (Estimate, bootstrap, hr_mae, hr_within, rate, interval_shift, physics_residual,
@@ -45,9 +46,10 @@ def heldout_conditions(n:int, # conditions to return
                        statement:str=None, # keep only reports holding this statement
                        hr_range:tuple=None, # (low, high) bpm: keep these and spread the n evenly over the range
                        seed:int=HELDOUT_SEED)->pd.DataFrame: # report, age, sex, hr and the phantom's findings
-    "Conditions of phantom records from another corpus seed than the default model's training corpus."
-    if statement is not None and statement not in STATEMENTS: raise ValueError(f"Unknown statement {statement!r}.")
-    pool = sample_conditions(max(4000, 50 * n), seed=seed)
+    "Conditions of phantom records from another corpus seed than the default model's training corpus (enriched for a rarer statement)."
+    if statement is not None and statement not in REPORT_ORDER: raise ValueError(f"Unknown statement {statement!r}.")
+    rare = statement in RARE_STATEMENTS   # about 2 % of the enriched corpus: draw a larger pool
+    pool = sample_conditions(max(4000, (100 if rare else 50) * n), seed=seed, enriched=rare)
     if statement is not None: pool = pool[pool.findings.apply(lambda f: statement in f)]
     if hr_range is not None:
         pool = pool[pool.hr.between(*hr_range)].sort_values('hr')
@@ -57,14 +59,16 @@ def heldout_conditions(n:int, # conditions to return
 
 # %% ../nbs/13_evaluation.ipynb #2b24ba15
 def generate_and_measure(pipe:DiffuSETS, conditions:pd.DataFrame, # columns report, age, sex, hr
-                         seed:int=0, batch_size:int=64, **settings)->pd.DataFrame: # settings: sampler, steps, guidance...
+                         seed:int=0, batch_size:int=64, # settings: sampler, steps, guidance...
+                         rarer:bool=False, **settings)->pd.DataFrame: # rarer: add `condition_measurements` and their flags
     "One generated ECG per condition, measured blind: conditions, `measure` columns, signature flags, hr_error."
     parts = []
     for lo in range(0, len(conditions), batch_size):
         c = conditions.iloc[lo:lo + batch_size]
         ecgs = pipe(list(c.report), age=list(c.age), sex=list(c.sex), hr=list(c.hr), seed=seed + lo, progress=False, **settings)
         m = measure(ecgs)
-        parts.append(pd.concat([c.reset_index(drop=True), m.reset_index(drop=True), statement_signature(m)], axis=1))
+        extra = [(cm := condition_measurements(ecgs)).drop(columns='reason'), condition_signature(m, cm)] if rarer else []
+        parts.append(pd.concat([c.reset_index(drop=True), m.reset_index(drop=True), statement_signature(m), *extra], axis=1))
     out = pd.concat(parts, ignore_index=True)
     return out.assign(hr_error=(out.hr_bpm - out.hr).abs())
 
@@ -73,10 +77,12 @@ CHECKED_STATEMENTS = ('Sinus bradycardia', 'Sinus tachycardia', 'Atrial fibrilla
                       'Right bundle branch block', '1st degree A-V block', 'Low QRS voltages')
 
 def adherence(pipe:DiffuSETS, statements=CHECKED_STATEMENTS, k:int=16, seed:int=0, **settings)->pd.DataFrame:
-    "Share of k generations per statement whose blind signature (`statement_signature`) shows it."
+    "Share of k generations per statement whose blind signature (`statement_signature`, `condition_signature`) shows it."
+    flags = SIGNATURE_OF_STATEMENT | CONDITION_SIGNATURE_OF_STATEMENT
+    if bad := [s for s in statements if s not in flags]: raise ValueError(f"No blind signature checks {bad[0]!r}; see SIGNATURE_OF_STATEMENT and CONDITION_SIGNATURE_OF_STATEMENT.")
     conds = pd.concat([heldout_conditions(k, s).assign(statement=s) for s in statements], ignore_index=True)
-    run = generate_and_measure(pipe, conds, seed=seed, **settings)
-    run['adheres'] = [bool(row[SIGNATURE_OF_STATEMENT[row.statement]]) for _, row in run.iterrows()]
+    run = generate_and_measure(pipe, conds, seed=seed, rarer=any(s in CONDITION_SIGNATURE_OF_STATEMENT for s in statements), **settings)
+    run['adheres'] = [bool(row[flags[row.statement]]) for _, row in run.iterrows()]
     return run.groupby('statement', sort=False).adheres.agg(['mean', 'size']).rename(columns=dict(mean='adherence', size='n'))
 
 # %% ../nbs/13_evaluation.ipynb #66ffd4fa
