@@ -8,7 +8,9 @@ and paced rhythm, which only the enriched model trained on (it shows that the fi
 Each condition is asked three ways: the bare statement, a sentence describing it, and the statement beside others.
 Each feature is a blind measurement (`measure`, `condition_measurements`); the effect is the mean paired difference
 (condition - reference) over the patients, with a bootstrap 95 % interval, beside the share of ECGs the chapter's
-recogniser flags (Wilson 95 %). The text encoders' cosines between each held-out statement and the statements the
+recogniser flags (Wilson 95 %). Unfamiliar text moves a model's ECGs whatever it says, so a neutral text of no
+condition ('Recorded at rest', in the same three forms) is measured too, and each condition's effect is also given
+beyond the neutral text's (paired with the neutral ECGs of the same patients and form). The text encoders' cosines between each held-out statement and the statements the
 model was trained on are part of the answer.
 
 Usage: python scripts/zero_shot.py [--denoiser RUN --label NAME] [--n 64] [--sampler ddpm --steps 25] [--out bench/zero_shot]
@@ -40,9 +42,11 @@ CONDITIONS = {  # statement -> a sentence describing it, the blind features that
                          features={'n_spikes': +1, 'qrs_ms': +1}, flag='paced'),
 }
 REFERENCE = 'Sinus rhythm|Normal ECG'
+NEUTRAL = dict(bare='Recorded at rest', sentence='The patient rested quietly while the tracing was recorded.')   # unfamiliar text of no condition
 
-def prompts(statement:str)->dict:
-    return dict(bare=statement, sentence=CONDITIONS[statement]['sentence'], beside=f'Sinus rhythm|{statement}|Abnormal ECG')
+def prompts(statement:str|None)->dict: # None: the neutral text's three forms
+    bare, sentence = (NEUTRAL['bare'], NEUTRAL['sentence']) if statement is None else (statement, CONDITIONS[statement]['sentence'])
+    return dict(bare=bare, sentence=sentence, beside=f'Sinus rhythm|{bare}|Abnormal ECG')
 
 def paired(x:np.ndarray, y:np.ndarray, seed:int=0, draws:int=2000)->dict:
     "Mean of the paired differences x - y over the pairs where both are finite, with a bootstrap 95 % interval."
@@ -73,12 +77,16 @@ def report(store:dict)->str:
     for label, run in store['runs'].items():
         out += [f"### {label}", '', f"{run['n']} patients (sinus-rhythm conditions of the held-out corpus seed), {run['sampling']}; "
                 "Δ: mean paired difference from the same patients' 'Sinus rhythm|Normal ECG' ECGs [bootstrap 95 %]; "
+                "beyond neutral: the same against the neutral text's ECGs in the same form; "
                 "flagged: ECGs the chapter's recogniser flags (the reference's count after the slash).", '',
-                '| statement | trained on it | prompt | blind features: Δ [95 %] | flagged / reference |', '|---|---|---|---|---|']
+                '| statement | trained on it | prompt | blind features: Δ [95 %] | beyond neutral [95 %] | flagged / reference |',
+                '|---|---|---|---|---|---|']
         for r in run['rows']:
-            feats = '; '.join(f"{f} {fmt(r[f])}" for f in CONDITIONS[r['statement']]['features'])
-            out.append(f"| {r['statement']} | {'yes' if r['trained'] else 'no'} | {r['prompt']} | {feats} | "
-                       f"{r['flagged']} / {r['flagged_ref']} of {r['n']} |")
+            feats = [f for f in r if isinstance(r[f], dict) and 'mean' in r[f]]
+            delta = '; '.join(f"{f} {fmt(r[f])}" for f in feats)
+            beyond = '; '.join(f"{f} {fmt(r[f]['beyond_neutral'])}" for f in feats if 'beyond_neutral' in r[f]) or '–'
+            flagged = f"{r['flagged']} / {r['flagged_ref']} of {r['n']}" if 'flagged' in r else '–'
+            out.append(f"| {r['statement']} | {'yes' if r['trained'] else 'no'} | {r['prompt']} | {delta} | {beyond} | {flagged} |")
         out += ['', '| held-out text | encoder | nearest trained statements (cosine) |', '|---|---|---|']
         for enc, near in run['cosines'].items():
             out += [f"| {s} | {enc} | " + ', '.join(f'{v} ({c:.2f})' for v, c in nn) + ' |' for s, nn in near.items()]
@@ -105,6 +113,11 @@ def main():
     settings = dict(sampler=args.sampler, steps=args.steps, seed=args.seed)
     patients = heldout_conditions(args.n, 'Sinus rhythm')
     ref, rows = scored(pipe, [REFERENCE] * args.n, patients, settings), []
+    neutral = {how: scored(pipe, [text] * args.n, patients, settings) for how, text in prompts(None).items()}
+    every = dict.fromkeys(f for c in CONDITIONS.values() for f in c['features'])
+    for how, text in prompts(None).items():
+        rows.append(dict(statement='(neutral text)', trained=False, prompt=how, text=text, n=args.n) |
+                    {f: paired(neutral[how][f].to_numpy(float), ref[f].to_numpy(float)) for f in every})
     for statement, cfg in CONDITIONS.items():
         for how, text in prompts(statement).items():
             got = scored(pipe, [text] * args.n, patients, settings)
@@ -112,7 +125,9 @@ def main():
             row = dict(statement=statement, trained=statement in vocabulary, prompt=how, text=text, n=args.n, flagged=k,
                        flagged_lo=float(lo), flagged_hi=float(hi), flagged_ref=int(ref[cfg['flag']].sum()))
             for feat, sign in cfg['features'].items():
-                row[feat] = paired(got[feat].to_numpy(float), ref[feat].to_numpy(float)) | dict(expected=sign, ref_mean=float(np.nanmean(ref[feat])))
+                x = got[feat].to_numpy(float)
+                row[feat] = paired(x, ref[feat].to_numpy(float)) | dict(expected=sign, ref_mean=float(np.nanmean(ref[feat])),
+                                                                       beyond_neutral=paired(x, neutral[how][feat].to_numpy(float)))
             rows.append(row)
             print(statement, how, {f: round(row[f]['mean'], 3) for f in cfg['features']}, f"flagged {k}/{args.n}", flush=True)
     held = list(HELD_OUT) + [CONDITIONS[s]['sentence'] for s in HELD_OUT]
